@@ -1,0 +1,1 @@
+"""pictify-ssg: social cards for static sites."""
