@@ -1,0 +1,123 @@
+"""Pure request building: endpoint descriptions, camelCase bodies, headers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+from urllib.parse import quote
+
+from pydantic.alias_generators import to_camel
+
+T = TypeVar("T")
+
+#: Python names whose wire name is not the plain camelCase form.
+WIRE_NAME_OVERRIDES: dict[str, str] = {
+    "fabric_js_data": "fabricJSData",
+    "format_": "format",
+}
+
+
+def wire_name(name: str) -> str:
+    """Return the wire (camelCase) name for a Python parameter name."""
+    return WIRE_NAME_OVERRIDES.get(name) or to_camel(name)
+
+
+def to_wire(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Camel-case the top-level keys and drop ``None`` values.
+
+    Nested values are left alone on purpose: ``variables`` and similar maps hold the caller's
+    own names (``{"first_name": ...}`` must reach the template unchanged).
+    """
+    return {wire_name(k): v for k, v in fields.items() if v is not None}
+
+
+def to_wire_deep(value: Any) -> Any:
+    """Camel-case keys of nested option maps (``options={"print_background": True}``).
+
+    Only for option objects whose keys are API field names, never for user data.
+    """
+    if isinstance(value, Mapping):
+        return {wire_name(str(k)): to_wire_deep(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [to_wire_deep(v) for v in value]
+    return value
+
+
+def path_segment(value: str) -> str:
+    """Quote one path segment (ids come from callers; a ``/`` must not change the route)."""
+    if not value:
+        raise ValueError("an id/uid must be a non-empty string")
+    return quote(value, safe="")
+
+
+def new_idempotency_key() -> str:
+    """Make a fresh idempotency key (UUID4): once per logical call, reused on every attempt."""
+    return f"pictify-ssg-{uuid.uuid4()}"
+
+
+@dataclass(frozen=True)
+class Endpoint(Generic[T]):
+    """Everything needed to call one endpoint once, and to parse its answer.
+
+    Attributes:
+        method: HTTP method.
+        path: Path below the base URL, starting with ``/``.
+        parse: Turns the decoded JSON (``None`` for an empty body) into the result.
+        params: Query parameters (``None`` values are dropped).
+        body: JSON body (already in wire form) or ``None``.
+        idempotency_key: Caller-supplied key for POSTs; one is generated when ``None``.
+    """
+
+    method: str
+    path: str
+    parse: Callable[[Any], T]
+    params: Mapping[str, Any] | None = None
+    body: Mapping[str, Any] | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """A request ready to send (same for every attempt of one logical call)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    params: dict[str, str] = field(default_factory=dict)
+    json: Mapping[str, Any] | None = None
+
+
+def _param_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def prepare(
+    endpoint: Endpoint[Any], *, base_url: str, api_key: str, user_agent: str
+) -> PreparedRequest:
+    """Build the request for an endpoint (pure apart from generating an idempotency key).
+
+    ``Content-Type`` is only sent with a body: the hosted API (Fastify) rejects a JSON
+    content-type with an empty body. Every POST carries an ``Idempotency-Key``.
+    """
+    method = endpoint.method.upper()
+    headers = {
+        "Authorization": f"Bearer {api_key}",
+        "Accept": "application/json",
+        "User-Agent": user_agent,
+    }
+    if endpoint.body is not None:
+        headers["Content-Type"] = "application/json"
+    if method == "POST":
+        headers["Idempotency-Key"] = endpoint.idempotency_key or new_idempotency_key()
+    params = {k: _param_value(v) for k, v in (endpoint.params or {}).items() if v is not None}
+    return PreparedRequest(
+        method=method,
+        url=f"{base_url}{endpoint.path}",
+        headers=headers,
+        params=params,
+        json=endpoint.body,
+    )

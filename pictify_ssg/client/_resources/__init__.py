@@ -1,0 +1,1 @@
+"""API resources: pure endpoint builders plus thin sync and async wrappers."""

@@ -1,0 +1,78 @@
+"""Helpers shared by every resource module."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
+
+from pictify_ssg.client._model_base import PictifyModel
+from pictify_ssg.client._request import Endpoint
+
+M = TypeVar("M", bound=PictifyModel)
+R = TypeVar("R")
+
+MAX_VARIABLE_SETS = 100
+
+
+class SyncClientLike(Protocol):
+    """The parts of :class:`Pictify` a resource uses."""
+
+    _sleep: Callable[[float], None]
+    _clock: Callable[[], float]
+
+    def _request(self, endpoint: Endpoint[R]) -> R: ...
+
+
+class AsyncClientLike(Protocol):
+    """The parts of :class:`AsyncPictify` a resource uses."""
+
+    _sleep: Callable[[float], Awaitable[None]]
+    _clock: Callable[[], float]
+
+    async def _request(self, endpoint: Endpoint[R]) -> R: ...
+
+
+class SyncResource:
+    """Base of sync resources: holds the client."""
+
+    def __init__(self, client: SyncClientLike) -> None:
+        self._client = client
+
+
+class AsyncResource:
+    """Base of async resources: holds the client."""
+
+    def __init__(self, client: AsyncClientLike) -> None:
+        self._client = client
+
+
+def model_parser(model: type[M], envelope: str | None = None) -> Callable[[Any], M]:
+    """Parse a body into ``model``, first unwrapping ``{envelope: {...}}`` when present."""
+
+    def parse(data: Any) -> M:
+        body = data if isinstance(data, Mapping) else {}
+        if envelope is not None and isinstance(body.get(envelope), Mapping):
+            body = body[envelope]
+        return model.model_validate(body)
+
+    return parse
+
+
+def one_of(**sources: Any) -> None:
+    """Require exactly one non-``None`` source argument (``html``/``url``/``template``)."""
+    given = [name for name, value in sources.items() if value is not None]
+    if len(given) != 1:
+        names = ", ".join(f"{n}=" for n in sources)
+        raise ValueError(f"pass exactly one of {names} (got {len(given)})")
+
+
+def check_variable_sets(variable_sets: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Validate 1..100 variable sets client-side (the API rejects more per request)."""
+    if not variable_sets:
+        raise ValueError("variable_sets must contain at least one set")
+    if len(variable_sets) > MAX_VARIABLE_SETS:
+        raise ValueError(
+            f"variable_sets holds {len(variable_sets)} sets; the API accepts at most "
+            f"{MAX_VARIABLE_SETS} per request: split them into several calls"
+        )
+    return [dict(s) for s in variable_sets]

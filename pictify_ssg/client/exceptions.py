@@ -1,0 +1,182 @@
+"""Exceptions raised by the Pictify client.
+
+Every error is a :class:`PictifyError`. HTTP errors carry the status, the server's error type
+and code, the decoded body and the request id; connection problems and timeouts have their own
+classes so callers can tell "the server said no" from "we never heard back".
+
+The names :class:`PictifyError`, :class:`AuthenticationError`, :class:`ValidationError` and
+:class:`RateLimitError` mirror the documented ``pictify.exceptions`` module.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BatchTimeoutError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PictifyError",
+    "QuotaExceededError",
+    "RateLimitError",
+    "ServerError",
+    "ValidationError",
+]
+
+
+class PictifyError(Exception):
+    """Base class of every error raised by the client.
+
+    Attributes:
+        message: Human-readable message (from the body's ``error``, ``message`` or ``errors``).
+        status: HTTP status, or ``None`` when no response was received.
+        error_type: The body's ``type`` when sent, else a stable slug for the error class
+            (``"rate_limit_error"``...).
+        code: Machine-readable code from the body (``"quota_exceeded"``...), if any.
+        body: Decoded response body (a dict, or ``{"message": text}`` for non-JSON bodies).
+        request_id: Value of the ``X-Request-Id`` header (or body ``requestId``), if any.
+        headers: Response headers (never contains the API key).
+        method: HTTP method of the failed request.
+        url: URL of the failed request.
+    """
+
+    default_type = "pictify_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        error_type: str | None = None,
+        code: str | None = None,
+        body: Mapping[str, Any] | None = None,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.error_type = error_type or self.default_type
+        self.code = code
+        self.body: dict[str, Any] = dict(body) if body is not None else {}
+        self.request_id = request_id
+        self.headers: dict[str, str] = dict(headers) if headers is not None else {}
+        self.method = method
+        self.url = url
+
+    @property
+    def status_code(self) -> int | None:
+        """Alias of :attr:`status` (the official SDK's attribute name)."""
+        return self.status
+
+    def __str__(self) -> str:
+        return f"[{self.status}] {self.message}" if self.status else self.message
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({self.message!r}, status={self.status!r}, code={self.code!r})"
+        )
+
+
+class AuthenticationError(PictifyError):
+    """The API key is missing or invalid (HTTP 401)."""
+
+    default_type = "authentication_error"
+
+
+class PermissionDeniedError(PictifyError):
+    """The key may not do this, e.g. an unverified account or a foreign resource (HTTP 403)."""
+
+    default_type = "permission_error"
+
+
+class NotFoundError(PictifyError):
+    """The template, batch or other resource does not exist (HTTP 404)."""
+
+    default_type = "not_found_error"
+
+
+class ValidationError(PictifyError):
+    """The request was rejected as invalid (HTTP 400, 413 or 422).
+
+    Attributes:
+        errors: Field or compile errors from the body's ``errors`` list (strings or dicts).
+    """
+
+    default_type = "validation_error"
+
+    def __init__(self, message: str, *, errors: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.errors: list[Any] = list(errors or [])
+
+
+class RateLimitError(PictifyError):
+    """Too many requests in a short window (HTTP 429 without a quota code).
+
+    Attributes:
+        retry_after: Seconds the server asked us to wait, if it said.
+    """
+
+    default_type = "rate_limit_error"
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class QuotaExceededError(PictifyError):
+    """The plan's render quota or spending cap is used up (HTTP 402, or 429 with a quota code).
+
+    Never retried: waiting a few seconds does not bring quota back.
+    """
+
+    default_type = "quota_exceeded_error"
+
+
+class ServerError(PictifyError):
+    """The server failed (HTTP 5xx)."""
+
+    default_type = "server_error"
+
+
+class APIConnectionError(PictifyError):
+    """No usable response: DNS, connect, TLS or a dropped connection."""
+
+    default_type = "connection_error"
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out.
+
+    Attributes:
+        phase: Which part timed out: ``"connect"``, ``"read"``, ``"write"`` or ``"pool"``.
+    """
+
+    default_type = "timeout_error"
+
+    def __init__(self, message: str, *, phase: str = "read", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.phase = phase
+
+
+class BatchTimeoutError(PictifyError, builtins.TimeoutError):
+    """``wait_for_batch`` gave up before the batch reached a terminal status.
+
+    Attributes:
+        batch_id: The batch that was being waited for.
+        last_status: The last status seen (``"processing"``...), if any poll succeeded.
+    """
+
+    default_type = "batch_timeout_error"
+
+    def __init__(self, message: str, *, batch_id: str, last_status: str | None = None) -> None:
+        super().__init__(message)
+        self.batch_id = batch_id
+        self.last_status = last_status

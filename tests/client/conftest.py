@@ -1,0 +1,117 @@
+"""Helpers for the client tests: a recording MockTransport and a sync/async runner."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from pictify_ssg.client import AsyncPictify, Pictify
+
+API_KEY = "pk_test_SECRET_KEY_123"
+BASE_URL = "https://api.test"
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+class Recorder:
+    """A MockTransport handler that records requests and answers from a script.
+
+    ``answers`` is a list of responses or exceptions, consumed in order (the last one repeats),
+    or a callable ``request -> response``.
+    """
+
+    def __init__(self, *answers: httpx.Response | Exception | Handler) -> None:
+        self.answers = list(answers) or [httpx.Response(200, json={})]
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        index = min(len(self.requests) - 1, len(self.answers) - 1)
+        answer = self.answers[index]
+        if isinstance(answer, Exception):
+            raise answer
+        if isinstance(answer, httpx.Response):
+            # Responses are single-use: hand out a fresh copy each time.
+            return httpx.Response(
+                answer.status_code, headers=answer.headers, content=answer.content
+            )
+        return answer(request)
+
+    @property
+    def last(self) -> httpx.Request:
+        return self.requests[-1]
+
+    def body(self, index: int = -1) -> Any:
+        content = self.requests[index].content
+        return json.loads(content) if content else None
+
+
+def ok(payload: Any, status: int = 200, **headers: str) -> httpx.Response:
+    """A JSON response."""
+    return httpx.Response(status, json=payload, headers=headers)
+
+
+class Runner:
+    """Runs the same scenario against ``Pictify`` or ``AsyncPictify``."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.sleeps: list[float] = []
+        self.now = 1000.0  # a fake monotonic clock, advanced only by the fake sleeps
+
+    def _sleep(self, delay: float) -> None:
+        self.sleeps.append(delay)
+        self.now += delay
+
+    def _configure(self, client: Pictify | AsyncPictify) -> None:
+        client._clock = lambda: self.now
+        if isinstance(client, Pictify):
+            client._sleep = self._sleep
+        else:
+
+            async def fake_sleep(delay: float) -> None:
+                self._sleep(delay)
+
+            client._sleep = fake_sleep
+
+    def run(
+        self,
+        fn: Callable[[Any], Any],
+        handler: Handler | None = None,
+        *,
+        base_url: str = BASE_URL,
+        api_key: str = API_KEY,
+        collect: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """Call ``fn(client)``; await it for async; with ``collect`` iterate the result fully."""
+        transport = httpx.MockTransport(handler) if handler is not None else None
+        if self.mode == "sync":
+            with Pictify(api_key, base_url=base_url, transport=transport, **kwargs) as client:
+                self._configure(client)
+                result = fn(client)
+                return list(result) if collect else result
+
+        async def main() -> Any:
+            async with AsyncPictify(
+                api_key, base_url=base_url, transport=transport, **kwargs
+            ) as client:
+                self._configure(client)
+                result = fn(client)
+                if collect:
+                    return [item async for item in result]
+                return await result if inspect.isawaitable(result) else result
+
+        return asyncio.run(main())
+
+
+@pytest.fixture(params=["sync", "async"])
+def runner(request: pytest.FixtureRequest) -> Runner:
+    """The scenario runner, once per client flavour."""
+    return Runner(request.param)

@@ -1,0 +1,642 @@
+"""Every endpoint over ``httpx.MockTransport``: method, path, query, body casing, parsing.
+
+The core endpoints also run against the real local server in ``test_endpoints_local.py``;
+this table covers the shapes that server cannot produce (GIFs, PDFs, canvas, agent screenshots,
+webhook subscriptions, bindings) and pins the exact wire form of every call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from pictify_ssg.client import (
+    BatchJob,
+    BatchResults,
+    Binding,
+    BindingRefresh,
+    Deleted,
+    Gif,
+    ImageResult,
+    PdfResult,
+    RenderResult,
+    Template,
+    TemplateVariables,
+    WebhookSubscription,
+)
+from pictify_ssg.client._model_base import PictifyModel
+
+from .conftest import BASE_URL, Recorder, Runner
+
+IMAGE = {"url": "https://cdn/i.png", "id": "IMG1", "createdAt": "2026-01-01T00:00:00Z"}
+GIF = {
+    "gif": {"url": "https://m/g.gif", "uid": "G1", "width": 400, "animationLength": 2000},
+    "_meta": {"processingTime": 5},
+}
+PDF = {
+    "success": True,
+    "url": "https://m/p.pdf",
+    "pageCount": 3,
+    "preset": "A4",
+    "pageSize": {"width": 595, "height": 842},
+}
+TEMPLATE = {
+    "uid": "T1",
+    "name": "Card",
+    "html": "<h1>{{title}}</h1>",
+    "width": 1200,
+    "height": 630,
+    "variables": ["title"],
+    "updatedAt": "2026-01-02",
+}
+SUB = {"uid": "W1", "event": "render.completed", "targetUrl": "https://me/hook", "status": "active"}
+BINDING = {"uid": "B1", "templateId": "T1", "renderUrl": "https://r/B1.png", "status": "active"}
+RENDER = {
+    "results": [
+        {
+            "layout": "default",
+            "url": "https://cdn/r.png",
+            "width": 1200,
+            "height": 630,
+            "format": "png",
+        }
+    ],
+    "errors": [{"layout": "bogus", "error": "Layout not found"}],
+    "totalLayouts": 2,
+    "totalRendered": 1,
+    "totalErrors": 1,
+    "templateUid": "T1",
+}
+BATCH = {"batchId": "BATCH1", "status": "pending", "totalItems": 2, "message": "queued"}
+RESULTS = {
+    "batchId": "BATCH1",
+    "status": "completed",
+    "progress": 100,
+    "totalItems": 2,
+    "completedItems": 1,
+    "failedItems": 1,
+    "results": [
+        {"index": 0, "success": True, "variables": ["title"]},
+        {"index": 1, "success": False, "error": "boom"},
+    ],
+}
+
+
+@dataclass
+class Case:
+    """One endpoint call and what must go over the wire."""
+
+    id: str
+    call: Callable[[Any], Any]
+    response: Any
+    method: str
+    path: str
+    body: Any = None
+    query: dict[str, str] = field(default_factory=dict)
+    check: Callable[[Any], object] = lambda result: None
+    status: int = 200
+
+
+def _is(model: type[PictifyModel], **expected: Any) -> Callable[[Any], None]:
+    def check(result: Any) -> None:
+        assert isinstance(result, model), type(result)
+        for key, value in expected.items():
+            assert result[key] == value, key
+
+    return check
+
+
+CASES = [
+    # images
+    Case(
+        "images.create html",
+        lambda c: c.images.create(html="<h1>Hi</h1>", width=1200, height=630, format="png"),
+        IMAGE,
+        "POST",
+        "/image",
+        {"html": "<h1>Hi</h1>", "width": 1200, "height": 630, "fileExtension": "png"},
+        check=_is(
+            ImageResult, url="https://cdn/i.png", id="IMG1", createdAt="2026-01-01T00:00:00Z"
+        ),
+    ),
+    Case(
+        "images.create url",
+        lambda c: c.images.create(url="https://example.com", full_page=False, selector="#a"),
+        IMAGE,
+        "POST",
+        "/image",
+        {"url": "https://example.com", "fullPage": False, "selector": "#a"},
+    ),
+    Case(
+        "images.create template",
+        lambda c: c.images.create(template="T1", variables={"first_name": "Ada"}),
+        IMAGE,
+        "POST",
+        "/image",
+        {"template": "T1", "variables": {"first_name": "Ada"}},
+    ),
+    Case(
+        "images.create css",
+        lambda c: c.images.create(html="<p>x</p>", css="p{color:red}"),
+        IMAGE,
+        "POST",
+        "/image",
+        {"html": "<style>p{color:red}</style><p>x</p>"},
+    ),
+    Case(
+        "images.canvas",
+        lambda c: c.images.canvas(
+            fabric_js_data={"version": "5.3.0", "objects": []},
+            variables={"title": "T"},
+            width=1200,
+            height=630,
+        ),
+        IMAGE,
+        "POST",
+        "/image/canvas",
+        {
+            "fabricJSData": {"version": "5.3.0", "objects": []},
+            "variables": {"title": "T"},
+            "width": 1200,
+            "height": 630,
+        },
+        check=_is(ImageResult, url="https://cdn/i.png"),
+    ),
+    Case(
+        "images.agent_screenshot",
+        lambda c: c.images.agent_screenshot(prompt="pricing section"),
+        {**IMAGE, "metadata": {"selector": ".pricing"}},
+        "POST",
+        "/image/agent-screenshot",
+        {"prompt": "pricing section"},
+        check=_is(ImageResult, metadata={"selector": ".pricing"}),
+    ),
+    Case(
+        "images.list",
+        lambda c: c.images.list(limit=10, offset=20),
+        {
+            "images": [IMAGE],
+            "pagination": {"total": 21, "limit": 10, "offset": 20, "hasMore": False},
+        },
+        "GET",
+        "/image",
+        query={"limit": "10", "offset": "20"},
+        check=lambda page: [i.id for i in page.items] == ["IMG1"],
+    ),
+    Case(
+        "images.get",
+        lambda c: c.images.get("IMG1"),
+        {"image": IMAGE},
+        "GET",
+        "/image/IMG1",
+        check=_is(ImageResult, id="IMG1"),
+    ),
+    # gifs
+    Case(
+        "gifs.create",
+        lambda c: c.gifs.create(
+            html="<div class=pulse>x</div>", width=400, height=400, quality="high"
+        ),
+        GIF,
+        "POST",
+        "/gif",
+        {"html": "<div class=pulse>x</div>", "width": 400, "height": 400, "quality": "high"},
+        check=_is(Gif, url="https://m/g.gif", uid="G1", animationLength=2000),
+    ),
+    Case(
+        "gifs.create template",
+        lambda c: c.gifs.create(template="T1", variables={"a": 1}, frames_per_second=10),
+        GIF,
+        "POST",
+        "/gif",
+        {"template": "T1", "variables": {"a": 1}, "framesPerSecond": 10},
+    ),
+    Case(
+        "gifs.capture",
+        lambda c: c.gifs.capture(
+            url="https://example.com/animated",
+            width=800,
+            height=600,
+            quality="high",
+            frame_duration_seconds=5,
+        ),
+        GIF,
+        "POST",
+        "/gif/capture",
+        {
+            "url": "https://example.com/animated",
+            "width": 800,
+            "height": 600,
+            "quality": "high",
+            "frameDurationSeconds": 5,
+        },
+        check=_is(Gif, url="https://m/g.gif"),
+    ),
+    Case(
+        "gifs.list",
+        lambda c: c.gifs.list(limit=5),
+        {"gifs": [GIF["gif"]], "pagination": {"total": 1, "hasMore": False}},
+        "GET",
+        "/gif",
+        query={"limit": "5", "offset": "0"},
+    ),
+    Case("gifs.get", lambda c: c.gifs.get("G1"), GIF, "GET", "/gif/G1", check=_is(Gif, uid="G1")),
+    # pdfs
+    Case(
+        "pdfs.render",
+        lambda c: c.pdfs.render(
+            template_uid="tmpl_invoice",
+            variables={"invoiceNumber": "INV-001", "line_items": []},
+            options={"preset": "A4", "margins": {"top": 40}, "print_background": True},
+        ),
+        PDF,
+        "POST",
+        "/pdf/render",
+        {
+            "templateUid": "tmpl_invoice",
+            "variables": {"invoiceNumber": "INV-001", "line_items": []},
+            "options": {"preset": "A4", "margins": {"top": 40}, "printBackground": True},
+        },
+        check=_is(PdfResult, url="https://m/p.pdf", pageCount=3, page_count=3),
+    ),
+    Case(
+        "pdfs.multi_page",
+        lambda c: c.pdfs.multi_page(
+            template_uid="tmpl_report",
+            variable_sets=[{"pageTitle": "A"}, {"pageTitle": "B"}],
+            options={"preset": "A4"},
+        ),
+        PDF,
+        "POST",
+        "/pdf/multi-page",
+        {
+            "templateUid": "tmpl_report",
+            "variableSets": [{"pageTitle": "A"}, {"pageTitle": "B"}],
+            "options": {"preset": "A4"},
+        },
+        check=_is(PdfResult, preset="A4"),
+    ),
+    # templates
+    Case(
+        "templates.list",
+        lambda c: c.templates.list(page=1, limit=20, output_format="image"),
+        {
+            "templates": [TEMPLATE],
+            "pagination": {"page": 1, "limit": 20, "total": 1, "hasNext": False},
+        },
+        "GET",
+        "/templates",
+        query={"page": "1", "limit": "20", "outputFormat": "image"},
+        check=lambda page: page["templates"][0].uid == "T1",
+    ),
+    Case(
+        "templates.create",
+        lambda c: c.templates.create(
+            name="Social Card", html="<h1>{{title}}</h1>", width=1200, height=630, js_enabled=False
+        ),
+        {"template": TEMPLATE, "addedVariables": ["title"]},
+        "POST",
+        "/templates",
+        {
+            "jsEnabled": False,
+            "name": "Social Card",
+            "html": "<h1>{{title}}</h1>",
+            "width": 1200,
+            "height": 630,
+        },
+        check=_is(Template, uid="T1", variables=["title"], updatedAt="2026-01-02"),
+    ),
+    Case(
+        "templates.get",
+        lambda c: c.templates.get("T1"),
+        {"template": TEMPLATE},
+        "GET",
+        "/templates/T1",
+        check=_is(Template, uid="T1", updated_at="2026-01-02"),
+    ),
+    Case(
+        "templates.update",
+        lambda c: c.templates.update("T1", html="<h2>{{title}}</h2>", output_format="image"),
+        {"template": TEMPLATE},
+        "PUT",
+        "/templates/T1",
+        {"html": "<h2>{{title}}</h2>", "outputFormat": "image"},
+        check=_is(Template, uid="T1"),
+    ),
+    Case(
+        "templates.delete",
+        lambda c: c.templates.delete("T1"),
+        {"message": "Template deleted successfully"},
+        "DELETE",
+        "/templates/T1",
+        check=_is(Deleted, message="Template deleted successfully"),
+    ),
+    Case(
+        "templates.delete 204",
+        lambda c: c.templates.delete("T1"),
+        None,
+        "DELETE",
+        "/templates/T1",
+        check=_is(Deleted),
+        status=204,
+    ),
+    Case(
+        "templates.render",
+        lambda c: c.templates.render(
+            "T1", variables={"title": "My Post"}, format="png", layouts=["default", "bogus"]
+        ),
+        RENDER,
+        "POST",
+        "/templates/T1/render",
+        {
+            "variables": {"title": "My Post"},
+            "format": "png",
+            "quality": 0.9,
+            "layouts": ["default", "bogus"],
+        },
+        check=_is(RenderResult, url="https://cdn/r.png", templateUid="T1", total_errors=1),
+    ),
+    Case(
+        "templates.render pdf pages",
+        lambda c: c.templates.render(
+            "T1",
+            format="pdf",
+            quality=None,
+            variable_sets=[{"a": 1}],
+            preset="A4",
+            width=10,
+            height=20,
+            layout="wide",
+        ),
+        RENDER,
+        "POST",
+        "/templates/T1/render",
+        {
+            "variables": {},
+            "format": "pdf",
+            "variableSets": [{"a": 1}],
+            "preset": "A4",
+            "width": 10,
+            "height": 20,
+            "layout": "wide",
+        },
+    ),
+    Case(
+        "templates.get_variables",
+        lambda c: c.templates.get_variables("T1"),
+        {
+            "templateUid": "T1",
+            "templateName": "Card",
+            "variables": [{"name": "title", "type": "text", "defaultValue": ""}],
+        },
+        "GET",
+        "/templates/T1/variables",
+        check=lambda r: (
+            isinstance(r, TemplateVariables)
+            and r["variables"][0]["name"] == "title"
+            and r.variables[0].default_value == ""
+        ),
+    ),
+    Case(
+        "templates.batch_render",
+        lambda c: c.templates.batch_render(
+            "T1",
+            variable_sets=[{"title": "Post 1"}, {"title": "Post 2"}],
+            webhook_url="https://me/batch",
+            concurrency=3,
+        ),
+        BATCH,
+        "POST",
+        "/templates/T1/batch-render",
+        {
+            "variableSets": [{"title": "Post 1"}, {"title": "Post 2"}],
+            "format": "png",
+            "quality": 0.9,
+            "concurrency": 3,
+            "webhookUrl": "https://me/batch",
+        },
+        check=_is(BatchJob, id="BATCH1", batchId="BATCH1", total_items=2),
+        status=202,
+    ),
+    Case(
+        "templates.get_batch_results",
+        lambda c: c.templates.get_batch_results("BATCH1"),
+        RESULTS,
+        "GET",
+        "/templates/batch/BATCH1/results",
+        check=lambda r: (
+            isinstance(r, BatchResults) and r.is_terminal and r.results[1].error == "boom"
+        ),
+    ),
+    Case(
+        "templates.cancel_batch",
+        lambda c: c.templates.cancel_batch("BATCH1"),
+        {"batchId": "BATCH1", "status": "cancelled", "message": "Batch cancelled"},
+        "POST",
+        "/templates/batch/BATCH1/cancel",
+        check=_is(BatchJob, status="cancelled"),
+    ),
+    # webhook subscriptions
+    Case(
+        "webhooks.list",
+        lambda c: c.webhooks.list(status="active", event="render.completed"),
+        {"subscriptions": [SUB], "pagination": {"page": 1, "hasNext": False}},
+        "GET",
+        "/webhook-subscriptions",
+        query={"page": "1", "status": "active", "event": "render.completed"},
+        check=lambda page: page["subscriptions"][0].uid == "W1",
+    ),
+    Case(
+        "webhooks.create",
+        lambda c: c.webhooks.create(
+            event="render.completed", target_url="https://me/hook", filters={"template_id": "T1"}
+        ),
+        {"subscription": {**SUB, "secret": "whsec_1"}},
+        "POST",
+        "/webhook-subscriptions",
+        {
+            "event": "render.completed",
+            "targetUrl": "https://me/hook",
+            "filters": {"templateId": "T1"},
+        },
+        check=_is(WebhookSubscription, secret="whsec_1", targetUrl="https://me/hook"),
+        status=201,
+    ),
+    Case(
+        "webhooks.get",
+        lambda c: c.webhooks.get("W1"),
+        {"subscription": SUB},
+        "GET",
+        "/webhook-subscriptions/W1",
+        check=_is(WebhookSubscription, uid="W1", secret=None),
+    ),
+    Case(
+        "webhooks.update",
+        lambda c: c.webhooks.update("W1", target_url="https://me/new", status="paused"),
+        {"subscription": {**SUB, "status": "paused"}},
+        "PUT",
+        "/webhook-subscriptions/W1",
+        {"targetUrl": "https://me/new", "status": "paused"},
+        check=_is(WebhookSubscription, status="paused"),
+    ),
+    Case(
+        "webhooks.delete",
+        lambda c: c.webhooks.delete("W1"),
+        {"deleted": True},
+        "DELETE",
+        "/webhook-subscriptions/W1",
+        check=_is(Deleted, deleted=True),
+    ),
+    Case(
+        "webhooks.pause",
+        lambda c: c.webhooks.pause("W1"),
+        {"subscription": {**SUB, "status": "paused"}},
+        "POST",
+        "/webhook-subscriptions/W1/pause",
+        check=_is(WebhookSubscription, status="paused"),
+    ),
+    Case(
+        "webhooks.resume",
+        lambda c: c.webhooks.resume("W1"),
+        {"subscription": SUB},
+        "POST",
+        "/webhook-subscriptions/W1/resume",
+        check=_is(WebhookSubscription, status="active"),
+    ),
+    # bindings
+    Case(
+        "bindings.list",
+        lambda c: c.bindings.list(template_uid="T1", limit=5),
+        {"bindings": [BINDING], "pagination": {"page": 1, "hasNext": False}},
+        "GET",
+        "/bindings",
+        query={"page": "1", "limit": "5", "templateId": "T1"},
+        check=lambda page: page["bindings"][0]["imageUrl"] == "https://r/B1.png",
+    ),
+    Case(
+        "bindings.create",
+        lambda c: c.bindings.create(
+            name="GitHub Stats",
+            template_uid="tmpl_github",
+            data_url="https://api.github.com/repos/a/b",
+            data_mapping={"stars": "stargazers_count"},
+            schedule="0 * * * *",
+        ),
+        {"binding": BINDING},
+        "POST",
+        "/bindings",
+        {
+            "name": "GitHub Stats",
+            "templateId": "tmpl_github",
+            "dataSource": {
+                "type": "http",
+                "url": "https://api.github.com/repos/a/b",
+                "method": "GET",
+            },
+            "mapping": {"stars": "$.stargazers_count"},
+            "refreshPolicy": {"type": "ttl", "ttlSeconds": 3600},
+        },
+        check=_is(Binding, imageUrl="https://r/B1.png", uid="B1"),
+        status=201,
+    ),
+    Case(
+        "bindings.get",
+        lambda c: c.bindings.get("B1"),
+        {"binding": BINDING},
+        "GET",
+        "/bindings/B1",
+        check=_is(Binding, template_uid="T1"),
+    ),
+    Case(
+        "bindings.update",
+        lambda c: c.bindings.update("B1", status="paused", schedule=300),
+        {"binding": {**BINDING, "status": "paused"}},
+        "PUT",
+        "/bindings/B1",
+        {"refreshPolicy": {"type": "ttl", "ttlSeconds": 300}, "status": "paused"},
+        check=_is(Binding, status="paused"),
+    ),
+    Case(
+        "bindings.delete",
+        lambda c: c.bindings.delete("B1"),
+        {"message": "deleted"},
+        "DELETE",
+        "/bindings/B1",
+        check=_is(Deleted),
+    ),
+    Case(
+        "bindings.refresh",
+        lambda c: c.bindings.refresh("B1"),
+        {"status": "refreshing", "imageUrl": "https://r/B1.png"},
+        "POST",
+        "/bindings/B1/refresh",
+        check=_is(BindingRefresh, status="refreshing", imageUrl="https://r/B1.png"),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_endpoint(runner: Runner, case: Case) -> None:
+    if case.response is None:
+        answer = httpx.Response(case.status)
+    else:
+        answer = httpx.Response(case.status, json=case.response)
+    rec = Recorder(answer)
+    result = runner.run(case.call, rec)
+    request = rec.last
+    assert request.method == case.method
+    assert str(request.url).split("?")[0] == f"{BASE_URL}{case.path}"
+    assert dict(request.url.params) == case.query
+    assert rec.body() == case.body
+    assert ("content-type" in request.headers) is (case.body is not None)
+    assert ("idempotency-key" in request.headers) is (case.method == "POST")
+    assert request.headers["accept"] == "application/json"
+    assert request.headers["authorization"].startswith("Bearer ")
+    assert case.check(result) is not False
+
+
+def test_every_resource_method_has_a_case() -> None:
+    covered = {c.id.split(" ")[0] for c in CASES}
+    from .test_parity import PAIRS, _public_methods
+
+    expected = {
+        f"{sync_cls.__name__.lower()}.{name}"
+        for sync_cls, _ in PAIRS
+        for name in _public_methods(sync_cls)
+        if name != "wait_for_batch"  # a polling helper, tested in test_batch_wait.py
+    }
+    assert expected <= covered, expected - covered
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda c: c.images.create(), "exactly one"),
+        (lambda c: c.images.create(html="x", url="y"), "exactly one"),
+        (lambda c: c.images.create(url="y", css="p{}"), "css="),
+        (lambda c: c.images.agent_screenshot(prompt="  "), "prompt"),
+        (lambda c: c.gifs.create(), "exactly one"),
+        (lambda c: c.templates.batch_render("T", variable_sets=[{}] * 101), "at most 100"),
+        (lambda c: c.templates.batch_render("T", variable_sets=[]), "at least one"),
+        (
+            lambda c: c.templates.batch_render("T", variable_sets=[{}], concurrency=11),
+            "concurrency",
+        ),
+        (lambda c: c.templates.render("T", layout="a", layouts=["b"]), "not both"),
+        (lambda c: c.templates.create(name="no html"), "html="),
+        (lambda c: c.templates.get(""), "non-empty"),
+        (lambda c: c.pdfs.multi_page(template_uid="T", variable_sets=[]), "at least one"),
+        (lambda c: c.bindings.create(template_uid="T", schedule="0 9-17 * * 1-5"), "schedule"),
+    ],
+)
+def test_invalid_arguments_fail_before_sending(
+    runner: Runner, call: Callable[[Any], Any], match: str
+) -> None:
+    rec = Recorder()
+    with pytest.raises(ValueError, match=match):
+        runner.run(call, rec)
+    assert rec.requests == []
