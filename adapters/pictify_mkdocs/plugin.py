@@ -1,0 +1,275 @@
+"""The MkDocs plugin: ``plugins: - pictify`` in ``mkdocs.yml``.
+
+MkDocs reads every page before it renders any, so the plugin snapshots each page late in
+``on_page_markdown``, asks the core for every card at once in ``on_env``, hands each page its card
+in ``on_page_context`` and writes the tags in ``on_post_page``. The adapter never makes an HTTP
+call, hashes or caches: that is the core's job.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urljoin
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from pictify_mkdocs.config import PictifyConfig
+from pictify_mkdocs.logs import forward_core_logs
+from pictify_mkdocs.pages import page_record
+from pictify_mkdocs.site import config_dir, is_inside, material_social_enabled, site_info
+from pictify_ssg.core import (
+    BuildError,
+    BuildReport,
+    CardResult,
+    PageRecord,
+    Pipeline,
+    Settings,
+    SettingsError,
+    SiteInfo,
+    inject_meta_tags,
+)
+
+# Under ``mkdocs.``, so MkDocs prints these messages and ``--strict`` counts the warnings.
+log = get_plugin_logger("pictify")
+
+#: ``page.meta`` key receiving the card's details (url, width, height, type, alt, origin).
+CARD_META_KEY = "pictify_card"
+#: ``page.meta`` key most themes and overrides read for a page's social image.
+IMAGE_META_KEY = "image"
+#: Where the page's own ``image`` value is kept when the card's absolute URL replaces it.
+ORIGINAL_IMAGE_META_KEY = "image_original"
+
+
+# MkDocs leaves BasePlugin.__init_subclass__ unannotated; mypy --strict flags the implicit call.
+class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
+    """Social cards for every page of a MkDocs site, rendered by Pictify or a local Chromium."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self._options: dict[str, Any] = {}
+        self._settings: Settings | None = None
+        self._site: SiteInfo | None = None
+        # Kept across `mkdocs serve` rebuilds: a dirty rebuild reads only changed pages, and the
+        # cards of the others must not be dropped (or pruned as stale) because of it.
+        self._records: dict[str, PageRecord] = {}
+        self._report: BuildReport | None = None
+        self._serving = False
+        self._stack: ExitStack | None = None
+        self._pipeline: Pipeline | None = None
+        self._pipeline_key: tuple[Settings, Path] | None = None
+
+    # -- configuration ---------------------------------------------------------------------
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[Any, Any]:
+        """Remember the options as written, so only those reach the core (not MkDocs' defaults)."""
+        self._options = dict(options)
+        return super().load_config(options, config_file_path)
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Note whether this is ``mkdocs serve``: then one pipeline lives across rebuilds.
+
+        MkDocs keeps one instance of a plugin with startup/shutdown events for the whole
+        process, so a new session also starts from an empty set of pages.
+        """
+        self._serving = command == "serve"
+        self._records = {}
+
+    def on_shutdown(self) -> None:
+        """Close the pipeline (client, cache, local server) at the end of ``mkdocs serve``."""
+        self._close_pipeline()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Validate the options into the core's settings and describe the site."""
+        source = f"{config.config_file_path or 'mkdocs.yml'}: plugins.pictify"
+        try:
+            settings = Settings.from_mapping(self._options, source=source)
+        except SettingsError as error:
+            raise PluginError(str(error)) from None
+        self._settings = settings
+        self._report = None
+        if not self._serving:
+            self._records = {}
+        if not settings.enabled:
+            log.debug("disabled by the 'enabled' option; no cards this build")
+            return config
+        self._site = site_info(config, serving=self._serving)
+        if material_social_enabled(config):
+            log.warning(
+                "mkdocs-material's social plugin is enabled too: both would write og:image tags. "
+                "Disable it (plugins: - social: {cards: false}) or remove the pictify plugin."
+            )
+        self._check_paths(config, settings)
+        return config
+
+    def _check_paths(self, config: MkDocsConfig, settings: Settings) -> None:
+        """Warn when the plugin would write inside ``docs_dir``: ``mkdocs serve`` would loop."""
+        docs_dir = Path(config.docs_dir)
+        path = settings.cache_dir
+        if not path.is_absolute():
+            path = config_dir(config) / path
+        if is_inside(path, docs_dir):
+            log.warning(
+                "cache_dir %s is inside docs_dir: every render would trigger another rebuild "
+                "under `mkdocs serve`; move it out (the default is .cache/pictify)",
+                path,
+            )
+
+    @property
+    def last_report(self) -> BuildReport | None:
+        """The core's report of the last build (None before ``on_env`` or when disabled)."""
+        return self._report
+
+    @property
+    def _active(self) -> bool:
+        return self._settings is not None and bool(self._settings.enabled)
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    @event_priority(-100)  # after every other plugin changed the meta (title, description, ...)
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Snapshot the page for the core once its front matter is final."""
+        if not self._active:
+            return markdown
+        self._records[page.file.src_uri] = page_record(page, config, lang=self._lang())
+        return markdown
+
+    def _record_for(self, page: Page, config: MkDocsConfig) -> PageRecord:
+        """The page's snapshot; pages a ``--dirty`` build skipped are read from source here.
+
+        Without them the core would see fewer pages and prune their card files as stale,
+        while their (unchanged) HTML still points at those files.
+        """
+        record = self._records.get(page.file.src_uri)
+        if record is None:
+            if page.markdown is None:
+                page.read_source(config)
+            record = self._records[page.file.src_uri] = page_record(page, config, lang=self._lang())
+        return record
+
+    def _lang(self) -> str | None:
+        return self._site.lang if self._site is not None else None
+
+    def on_env(
+        self, env: Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> Environment | None:
+        """Render (or fetch from the cache) every card of the site in one core build."""
+        if not self._active or self._settings is None or self._site is None:
+            return env
+        pages = [
+            self._record_for(file.page, config)
+            for file in files.documentation_pages()
+            if file.page is not None
+        ]
+        # The core logs its warnings (and report.warnings holds the same): forwarding the log is
+        # what makes them visible and counted by --strict, once each.
+        with forward_core_logs(log):
+            pipeline = self._open_pipeline(self._settings, config)
+            try:
+                report = pipeline.build(pages, self._site)
+            except BuildError as error:
+                raise PluginError(str(error)) from None
+        self._report = report
+        if self._settings.gallery:
+            log.info("card gallery: %s", self._gallery_location(config))
+        return env
+
+    def _gallery_location(self, config: MkDocsConfig) -> str:
+        assert self._settings is not None
+        page = f"{self._settings.output_dir}/index.html"
+        if self._serving and config.site_url:
+            return urljoin(config.site_url, page)  # the local address `mkdocs serve` uses
+        return str(Path(config.site_dir) / page)
+
+    def _card(self, page: Page) -> CardResult | None:
+        if self._report is None:
+            return None
+        return self._report.cards.get(page.file.src_uri)
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        """Give themes the card: ``page.meta.image`` (its URL) and ``page.meta.pictify_card``."""
+        card = self._card(page)
+        if card is None:
+            return context
+        original = page.meta.get(IMAGE_META_KEY)
+        if original is not None and original != card.url:
+            page.meta[ORIGINAL_IMAGE_META_KEY] = original
+        page.meta[IMAGE_META_KEY] = card.url
+        page.meta[CARD_META_KEY] = {
+            "url": card.url,
+            "width": card.width,
+            "height": card.height,
+            "type": card.type,
+            "alt": card.alt,
+            "origin": card.origin,
+        }
+        return context
+
+    @event_priority(-100)  # after other plugins edited the HTML, so our tags are the last word
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Write the card's tags into ``<head>``, replacing the theme's image tags."""
+        card = self._card(page)
+        if card is None:
+            return output
+        return inject_meta_tags(output, card.tags)
+
+    # -- serve and lifecycle -------------------------------------------------------------------
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
+        """Rebuild when the card template changes (it usually lives outside ``docs_dir``)."""
+        template_file = self._settings.template_file if self._settings else None
+        if template_file is not None:
+            path = template_file
+            if not path.is_absolute():
+                path = config_dir(config) / path
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Close the pipeline after a one-off build; ``mkdocs serve`` keeps it for the next one."""
+        if not self._serving:
+            self._close_pipeline()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Close the pipeline when the build fails (outside ``mkdocs serve``)."""
+        if not self._serving:
+            self._close_pipeline()
+
+    def _open_pipeline(self, settings: Settings, config: MkDocsConfig) -> Pipeline:
+        key = (settings, config_dir(config))
+        if self._pipeline is not None and self._pipeline_key == key:
+            return self._pipeline
+        # Changed options under `mkdocs serve` need a pipeline built from them.
+        self._close_pipeline()
+        stack = ExitStack()
+        self._pipeline = stack.enter_context(Pipeline(settings, config_dir=key[1]))
+        self._stack = stack
+        self._pipeline_key = key
+        return self._pipeline
+
+    def _close_pipeline(self) -> None:
+        stack, self._stack = self._stack, None
+        self._pipeline = None
+        self._pipeline_key = None
+        if stack is not None:
+            with forward_core_logs(log):
+                stack.close()

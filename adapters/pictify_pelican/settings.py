@@ -1,0 +1,127 @@
+"""``PICTIFY_*`` settings in ``pelicanconf.py``, validated into the core's settings model.
+
+Every core option ``name`` is the Pelican setting ``PICTIFY_NAME``. Two more settings belong to
+the adapter alone because they are about Pelican: ``PICTIFY_INCLUDE_DRAFTS`` and
+``PICTIFY_WRITE_TAGS``.
+
+The plugin is *inert* unless the site asks for it: Pelican loads every installed namespace
+plugin when ``PLUGINS`` is unset, so merely installing pictify-ssg must change nothing. It acts
+when ``PICTIFY_ENABLED`` is true or any other ``PICTIFY_*`` setting is present, and never when
+``PICTIFY_ENABLED = False``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pictify_ssg.core import Settings, SettingsError
+
+SOURCE = "pelicanconf.py"
+PREFIX = "PICTIFY_"
+#: Settings handled here and never passed to the core (name -> default).
+ADAPTER_DEFAULTS: dict[str, bool] = {
+    "PICTIFY_INCLUDE_DRAFTS": False,
+    "PICTIFY_WRITE_TAGS": True,
+}
+ENABLED = "PICTIFY_ENABLED"
+
+
+class PictifySettingsError(Exception):
+    """A ``PICTIFY_*`` setting is wrong; Pelican prints the message without a traceback."""
+
+
+@dataclass(frozen=True)
+class AdapterOptions:
+    """The adapter's own switches.
+
+    Attributes:
+        include_drafts: also make cards for draft articles and pages (``PICTIFY_INCLUDE_DRAFTS``).
+        write_tags: write the tags into each page's ``<head>`` (``PICTIFY_WRITE_TAGS``); turn
+            it off when the theme writes them from ``article.og_image`` itself.
+    """
+
+    include_drafts: bool = False
+    write_tags: bool = True
+
+
+def setting_name(field: str) -> str:
+    """The Pelican setting of a core option: ``template_file`` -> ``PICTIFY_TEMPLATE_FILE``."""
+    return PREFIX + field.upper()
+
+
+def is_configured(settings: Mapping[str, Any]) -> bool:
+    """Whether the site asked for cards (see the module docstring for the rule)."""
+    if ENABLED in settings:
+        return bool(settings[ENABLED])
+    return any(key.startswith(PREFIX) for key in settings)
+
+
+def core_options(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``PICTIFY_*`` settings meant for the core, keyed by the core's field names."""
+    return {
+        key[len(PREFIX) :].lower(): value
+        for key, value in settings.items()
+        if key.startswith(PREFIX) and key not in ADAPTER_DEFAULTS
+    }
+
+
+def adapter_options(settings: Mapping[str, Any]) -> AdapterOptions:
+    """The adapter's own switches, checked to be booleans."""
+    values: dict[str, bool] = {}
+    for key, default in ADAPTER_DEFAULTS.items():
+        value = settings.get(key, default)
+        if not isinstance(value, bool):
+            raise PictifySettingsError(f"{key} must be True or False, not {value!r}")
+        values[key[len(PREFIX) :].lower()] = value
+    return AdapterOptions(**values)
+
+
+def read_settings(settings: Mapping[str, Any]) -> tuple[Settings, AdapterOptions]:
+    """Validate the ``PICTIFY_*`` settings.
+
+    Raises:
+        PictifySettingsError: with the core's message, which names each bad option; option
+            names in it are the lower-case core names of the ``PICTIFY_*`` settings.
+    """
+    options = adapter_options(settings)
+    try:
+        core = Settings.from_mapping(core_options(settings), source=SOURCE)
+    except SettingsError as error:
+        lines = [f"invalid pictify settings in {SOURCE}:"]
+        lines.extend(f"  - {pelican_names(problem)}" for problem in error.problems)
+        raise PictifySettingsError("\n".join(lines)) from None
+    return core, options
+
+
+_OPTION = re.compile(r"(option|did you mean) '([a-z_][a-z0-9_]*)((?:\.[^']*)?)'")
+_KNOWN = "; known options: "
+
+
+def pelican_names(problem: str) -> str:
+    """The core's message with option names spelled as settings (``width`` -> ``PICTIFY_WIDTH``)."""
+    problem = _OPTION.sub(lambda m: f"{m[1]} '{setting_name(m[2])}{m[3]}'", problem)
+    if _KNOWN in problem:
+        head, known = problem.split(_KNOWN, 1)
+        names = ", ".join(setting_name(name.strip()) for name in known.split(","))
+        problem = f"{head}{_KNOWN}{names}"
+    return problem
+
+
+def config_dir(settings: Mapping[str, Any]) -> Path:
+    """Where relative ``PICTIFY_*`` paths start: the folder of ``pelicanconf.py``.
+
+    Pelican does not keep the settings file's path, so look where it usually is: the current
+    folder (``pelican content`` is run beside it), then the folder above the content ``PATH``.
+    """
+    cwd = Path.cwd()
+    candidates = [cwd]
+    if settings.get("PATH"):
+        candidates.append(Path(str(settings["PATH"])).resolve().parent)
+    for folder in candidates:
+        if (folder / "pelicanconf.py").exists():
+            return folder
+    return cwd

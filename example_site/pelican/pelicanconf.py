@@ -1,0 +1,31 @@
+"""Example Pelican site for pictify-ssg: every article and page gets a card from ../card.html.
+
+Build it with `bash scripts/build-examples` (no API key needed: the local Chromium renders).
+"""
+
+AUTHOR = "Pictify Team"
+SITENAME = "Pictify Example Blog"
+SITESUBTITLE = "Social cards for every article, rendered from one HTML template"
+SITEURL = "https://example.org/blog"
+PATH = "content"
+OUTPUT_PATH = "output"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE = "fs"
+RELATIVE_URLS = False
+ARTICLE_PATHS = ["tutorials", "international"]
+PAGE_PATHS = ["pages"]
+USE_FOLDER_AS_CATEGORY = True
+DELETE_OUTPUT_DIRECTORY = True
+
+# No feeds: they need an absolute SITEURL in development and are not about cards.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+PLUGINS = ["pictify"]
+# Relative paths start at this file's folder (the cache defaults to .cache/pictify here).
+PICTIFY_TEMPLATE_FILE = "../card.html"
+PICTIFY_GALLERY = True
