@@ -1,0 +1,182 @@
+"""Choosing the backend, and opening the service lazily (the local server only on a miss)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import httpx
+
+from pictify_ssg.core.service import Service
+from pictify_ssg.core.settings import Settings
+
+if TYPE_CHECKING:
+    from pictify_ssg.local import LocalServer
+
+log = logging.getLogger("pictify_ssg")
+
+DEFAULT_BASE_URL = "https://api.pictify.io"
+LOCAL_IDENTITY = "local"
+
+Backend = Literal["hosted", "local", "skip"]
+
+
+@dataclass(frozen=True)
+class BackendChoice:
+    """The backend of one build.
+
+    Attributes:
+        kind: ``hosted``, ``local`` or ``skip``.
+        identity: Service identity for fingerprints and store keys.
+        hosting: Effective hosting (``pictify`` is impossible with the local backend).
+        warnings: Configuration warnings (shown once per build).
+    """
+
+    kind: Backend
+    identity: str
+    hosting: Literal["site", "pictify"]
+    warnings: tuple[str, ...] = ()
+
+
+def local_available() -> bool:
+    """Whether the embedded local server can be imported (the ``[local]`` extra)."""
+    try:
+        return all(
+            importlib.util.find_spec(name) is not None
+            for name in ("pictify_ssg.local", "playwright", "uvicorn", "starlette")
+        )
+    except (ImportError, ValueError):
+        return False
+
+
+def hosted_base_url(settings: Settings) -> str:
+    """The API base URL: setting, then ``PICTIFY_BASE_URL``, then the public API."""
+    url = settings.base_url or os.environ.get("PICTIFY_BASE_URL", "").strip() or DEFAULT_BASE_URL
+    return url.rstrip("/")
+
+
+def account_id(api_key: str) -> str:
+    """A short, non-reversible id of an API key, to keep per-account records apart."""
+    return hashlib.sha256(b"pictify-ssg account\0" + api_key.encode()).hexdigest()[:16]
+
+
+def choose_backend(settings: Settings) -> BackendChoice:
+    """Pick the backend from the settings and what is installed."""
+    warnings: list[str] = []
+    kind: Backend
+    if settings.backend == "skip":
+        kind = "skip"
+    elif settings.backend == "hosted":
+        kind = "hosted"
+    elif settings.backend == "local":
+        kind = "local"
+    elif settings.api_key is not None:
+        kind = "hosted"
+    elif local_available():
+        kind = "local"
+    else:
+        kind = "skip"
+        warnings.append(
+            "pictify: no PICTIFY_API_KEY is set and the local renderer is not installed, so no "
+            "cards are rendered (cached cards are still used). Set PICTIFY_API_KEY or install "
+            "'pictify-ssg[local]'."
+        )
+    hosting = settings.hosting
+    if kind != "hosted" and hosting == "pictify":
+        hosting = "site"
+        if kind == "local":
+            warnings.append(
+                "pictify: hosting 'pictify' needs the hosted backend; the local server's URLs "
+                "do not outlive the build, so cards are written into the site (hosting: site)"
+            )
+    # "skip" still looks cards up under the service that would render them.
+    hosted = kind == "hosted" or (kind == "skip" and settings.api_key is not None)
+    identity = hosted_base_url(settings) if hosted else LOCAL_IDENTITY
+    return BackendChoice(kind=kind, identity=identity, hosting=hosting, warnings=tuple(warnings))
+
+
+class ServiceOpener:
+    """Opens the service on first need and keeps it for later builds of the same pipeline.
+
+    The local server is started only when a card must be rendered, so a warm build never
+    starts Chromium.
+    """
+
+    def __init__(self, settings: Settings, choice: BackendChoice, cache_dir: Path) -> None:
+        self.settings = settings
+        self.choice = choice
+        self.cache_dir = cache_dir
+        self.service: Service | None = None
+        self.server: LocalServer | None = None
+        self._downloads: httpx.AsyncClient | None = None
+
+    async def open(self) -> Service:
+        """The service, opened on the first call.
+
+        Raises:
+            RuntimeError: When the backend is ``skip`` or the service cannot be opened.
+        """
+        if self.service is not None:
+            return self.service
+        from pictify_ssg.client import AsyncPictify
+
+        kind = self.choice.kind
+        if kind == "skip":
+            raise RuntimeError("rendering is off (backend: skip)")
+        if kind == "hosted":
+            if self.settings.api_key is None:
+                raise RuntimeError(
+                    "backend 'hosted' needs an API key: set PICTIFY_API_KEY (or api_key)"
+                )
+            key = self.settings.api_key.get_secret_value()
+            base_url = self.choice.identity
+            account = account_id(key)
+        else:
+            server = await self._start_local()
+            key, base_url, account = server.api_key, server.base_url, LOCAL_IDENTITY
+        client = AsyncPictify(
+            api_key=key, base_url=base_url, timeout=self.settings.timeout, max_retries=2
+        )
+        # A separate client for card files: no Authorization header ever goes to a media host.
+        self._downloads = httpx.AsyncClient(timeout=self.settings.timeout, follow_redirects=True)
+        self.service = Service(
+            client,
+            identity=self.choice.identity,
+            account=account,
+            downloads=self._downloads,
+            concurrency=self.settings.concurrency,
+        )
+        return self.service
+
+    async def _start_local(self) -> Any:
+        import asyncio
+
+        from pictify_ssg.local import LocalServer
+
+        data_dir = self.cache_dir / "local-server"
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        server = LocalServer(data_dir=data_dir)
+        log.debug("pictify: starting the local renderer (data in %s)", data_dir)
+        await asyncio.to_thread(server.start)
+        self.server = server
+        return server
+
+    async def close_clients(self) -> None:
+        """Close the HTTP clients (they belong to the pipeline's event loop)."""
+        if self.service is not None:
+            await self.service.aclose()
+            self.service = None
+        if self._downloads is not None:
+            await self._downloads.aclose()
+            self._downloads = None
+
+    def stop_server(self) -> None:
+        """Stop the local server, if this opener started one."""
+        if self.server is not None:
+            self.server.stop()
+            self.server = None

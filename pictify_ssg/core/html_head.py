@@ -1,0 +1,148 @@
+"""Writing card meta tags into a page's ``<head>`` without a full HTML parser.
+
+Our tags live in one marked block, so a second run replaces the block instead of adding one
+(idempotent). Theme tags for the image (``og:image*``, ``twitter:image*``, ``twitter:card``)
+are removed because ours replace them; ``og:title`` and friends are added only when the page
+does not declare them already. Regions that are not markup (comments, scripts, styles) are
+never touched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pictify_ssg.core.results import MetaTag
+
+BLOCK_START = "<!-- pictify-ssg: social card -->"
+BLOCK_END = "<!-- /pictify-ssg -->"
+
+_BLOCK = re.compile(re.escape(BLOCK_START) + r".*?" + re.escape(BLOCK_END) + r"[ \t]*\n?", re.S)
+# A meta tag whose attribute values may contain ">" inside quotes.
+_META = re.compile(r"""<meta\b(?:[^>"']|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
+_ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+_OPAQUE = re.compile(
+    r"<!--.*?-->|<(script|style|noscript|template|textarea)\b.*?</\1\s*>", re.IGNORECASE | re.S
+)
+_HEAD_OPEN = re.compile(r"<head(?:\s(?:[^>\"']|\"[^\"]*\"|'[^']*')*)?>", re.IGNORECASE)
+_HEAD_CLOSE = re.compile(r"</head\s*>", re.IGNORECASE)
+_BODY_OPEN = re.compile(r"<body\b", re.IGNORECASE)
+_HTML_OPEN = re.compile(r"<html\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
+
+#: Keys our tags replace wherever the theme put them.
+_REPLACED_PREFIXES = ("og:image", "twitter:image")
+_REPLACED_KEYS = frozenset({"twitter:card"})
+
+
+def _is_replaced(key: str) -> bool:
+    return key in _REPLACED_KEYS or key.startswith(_REPLACED_PREFIXES)
+
+
+def _meta_key(tag: str) -> str | None:
+    """The lower-cased ``property``/``name`` of a meta tag, if any."""
+    attrs: dict[str, str] = {}
+    for match in _ATTR.finditer(tag[len("<meta") :]):
+        name, value = match.group(1).lower(), match.group(2) or ""
+        if value[:1] in {'"', "'"}:
+            value = value[1:-1]
+        attrs.setdefault(name, value)
+    key = attrs.get("property") or attrs.get("name")
+    return key.strip().lower() if key else None
+
+
+def _head_bounds(html: str) -> tuple[int, int] | None:
+    """Start (after ``<head>``) and end (at ``</head>`` or ``<body``) of the head, if any."""
+    opened = _HEAD_OPEN.search(html)
+    start = opened.end() if opened else 0
+    closed = _HEAD_CLOSE.search(html, start)
+    if closed:
+        return start, closed.start()
+    body = _BODY_OPEN.search(html, start)
+    if opened:
+        return start, body.start() if body else len(html)
+    return None
+
+
+def _opaque_spans(html: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _OPAQUE.finditer(html, start, end)]
+
+
+def _line_span(html: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a tag's span to its whole line when it stands alone on that line."""
+    line_start = html.rfind("\n", 0, start) + 1
+    line_end = html.find("\n", end)
+    line_end = len(html) if line_end == -1 else line_end
+    if html[line_start:start].strip() or html[end:line_end].strip():
+        return start, end
+    return line_start, min(line_end + 1, len(html))
+
+
+def _render_block(tags: Sequence[MetaTag]) -> str:
+    lines = [BLOCK_START, *(tag.to_html() for tag in tags), BLOCK_END]
+    return "\n".join(lines) + "\n"
+
+
+def inject_meta_tags(html: str, tags: Sequence[MetaTag]) -> str:
+    """Write card meta tags into the ``<head>`` of an HTML page.
+
+    Existing ``og:image*``, ``twitter:image*`` and ``twitter:card`` tags are replaced, other
+    tags (``og:title``, ``og:description``...) are added only where the page lacks them.
+    Running it twice gives the same page. A page without ``<head>`` gets one.
+
+    Args:
+        html: The page.
+        tags: The tags from :class:`~pictify_ssg.core.results.CardResult`.
+
+    Returns:
+        The page with the tags; unchanged when ``tags`` is empty and no old block exists.
+    """
+    # 1. Drop our previous block, remembering where it was.
+    previous = _BLOCK.search(html)
+    anchor: int | None = None
+    if previous:
+        anchor = previous.start()
+        html = html[: previous.start()] + html[previous.end() :]
+    if not tags:
+        return html
+
+    bounds = _head_bounds(html)
+    if bounds is None:
+        return _insert_new_head(html, _render_block(tags))
+    start, end = bounds
+
+    # 2. Look at the theme's own meta tags in the head, outside comments and scripts.
+    opaque = _opaque_spans(html, start, end)
+    present: set[str] = set()
+    removals: list[tuple[int, int]] = []
+    for match in _META.finditer(html, start, end):
+        if any(a <= match.start() < b for a, b in opaque):
+            continue
+        key = _meta_key(match.group(0))
+        if key is None:
+            continue
+        if _is_replaced(key):
+            removals.append(_line_span(html, match.start(), match.end()))
+        else:
+            present.add(key)
+
+    wanted = [t for t in tags if _is_replaced(t.key.lower()) or t.key.lower() not in present]
+    block = _render_block(wanted)
+
+    # 3. Remove replaced tags back to front so earlier offsets stay valid.
+    insert_at = anchor if anchor is not None and start <= anchor <= end else None
+    for a, b in reversed(removals):
+        html = html[:a] + html[b:]
+        if insert_at is not None and insert_at > a:
+            insert_at -= min(b, insert_at) - a
+        end -= b - a
+    if insert_at is None:
+        insert_at = end
+    return html[:insert_at] + block + html[insert_at:]
+
+
+def _insert_new_head(html: str, block: str) -> str:
+    head = "<head>\n" + block + "</head>\n"
+    opened = _HTML_OPEN.search(html)
+    if opened:
+        return html[: opened.end()] + "\n" + head + html[opened.end() :]
+    return head + html

@@ -1,0 +1,337 @@
+"""Rendering the missing cards: direct calls with bounded concurrency, or batch jobs.
+
+Batch results of the hosted API carry no image URLs (wire notes, conflict C3); the local
+server can mimic either shape. In ``auto`` mode the first build that wants a batch on a
+service sends a one-item batch and remembers in the store whether items carried URLs. When
+they do not, cards are rendered with direct calls, instead of a batch followed by a second,
+direct render of every item just to learn its URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from pictify_ssg.core.planner import Plan, RenderJob, RenderMode, chunk, plan_renders
+from pictify_ssg.core.service import Rendered, Service
+from pictify_ssg.core.store import Store
+
+log = logging.getLogger("pictify_ssg")
+
+_TERMINAL = frozenset({"completed", "partial", "failed", "cancelled"})
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """The settings rendering needs."""
+
+    format: str
+    quality: float
+    width: int
+    height: int
+    mode: RenderMode
+    direct_threshold: int
+    batch_size: int
+    concurrency: int
+    timeout: float
+    download: bool
+    """Fetch the card bytes (``hosting: site``)."""
+
+
+@dataclass
+class RenderOutcome:
+    """What happened to the distinct cards of one build."""
+
+    done: dict[str, Rendered] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    batches: int = 0
+    direct: int = 0
+    warnings: list[str] = field(default_factory=list)
+    gone_templates: set[str] = field(default_factory=set)
+    """Template keys the service answered 404 for (deleted remotely)."""
+
+
+def _caps_key(service: str) -> str:
+    return f"service-caps:{service}"
+
+
+def known_batch_urls(store: Store, service: str) -> bool | None:
+    """Whether batch results on ``service`` carry URLs, if an earlier build found out."""
+    value = store.get_json(_caps_key(service))
+    if isinstance(value, dict) and isinstance(value.get("batch_urls"), bool):
+        return bool(value["batch_urls"])
+    return None
+
+
+def _remember_batch_urls(store: Store, service: str, value: bool) -> None:
+    store.set_json(_caps_key(service), {"batch_urls": value})
+
+
+def _is_permanent(exc: BaseException) -> bool:
+    """Errors that another attempt cannot fix, and that stop every further render."""
+    from pictify_ssg.client import exceptions as errors
+
+    return isinstance(
+        exc,
+        (errors.AuthenticationError, errors.PermissionDeniedError, errors.QuotaExceededError),
+    )
+
+
+def _is_not_found(exc: BaseException) -> bool:
+    from pictify_ssg.client import exceptions as errors
+
+    return isinstance(exc, errors.NotFoundError)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) < 300 else text[:297] + "..."
+
+
+class Renderer:
+    """Renders one plan on one service.
+
+    Args:
+        service: Where to render.
+        store: For the C3 capability record.
+        uids: Template key -> Pictify uid.
+        options: What to render.
+        progress: Called with the number of cards finished (success or failure).
+    """
+
+    def __init__(
+        self,
+        service: Service,
+        store: Store,
+        uids: Mapping[str, str],
+        options: RenderOptions,
+        progress: Callable[[int], None] = lambda n: None,
+    ) -> None:
+        self.service = service
+        self.store = store
+        self.uids = uids
+        self.options = options
+        self.progress = progress
+        self.outcome = RenderOutcome()
+        self._stop: str | None = None  # set by a permanent error: no further requests
+        self._batch_limit = asyncio.Semaphore(options.concurrency)
+
+    # -- public -------------------------------------------------------------------------------
+
+    async def run(self, jobs: Sequence[RenderJob]) -> RenderOutcome:
+        """Render every job once; retry failures once directly."""
+        o = self.options
+        urls = known_batch_urls(self.store, self.service.identity)
+        plan = plan_renders(
+            jobs,
+            mode=o.mode,
+            direct_threshold=o.direct_threshold,
+            batch_size=o.batch_size,
+            batch_urls=urls,
+        )
+        if plan.batches and o.mode == "auto" and urls is None:
+            plan = await self._probe(plan)
+        retry: list[RenderJob] = []
+        results = await asyncio.gather(
+            *(self._direct(job) for job in plan.direct),
+            *(self._batch(batch) for batch in plan.batches),
+        )
+        for failed in results:
+            retry.extend(failed)
+        if retry:
+            log.debug("pictify: retrying %d failed card(s) once with direct renders", len(retry))
+        await asyncio.gather(*(self._direct(job, last=True) for job in retry))
+        return self.outcome
+
+    # -- direct -------------------------------------------------------------------------------
+
+    async def _direct(self, job: RenderJob, *, last: bool = False) -> list[RenderJob]:
+        """Render one card; returns ``[job]`` when it failed and may be retried."""
+        o = self.options
+        if self._stop:
+            self._fail(job, self._stop, final=True)
+            return []
+        try:
+            self.outcome.direct += 1
+            card = await self.service.render(
+                self.uids[job.template_key],
+                job.variables,
+                format=o.format,
+                quality=o.quality,
+                width=o.width,
+                height=o.height,
+            )
+            card = await self._fetch(card)
+        except Exception as exc:  # noqa: BLE001 - any failure of one card is recorded, not raised
+            permanent = _is_permanent(exc)
+            if permanent:
+                self._stop = _describe(exc)
+            if _is_not_found(exc):
+                self.outcome.gone_templates.add(job.template_key)
+            final = last or permanent or _is_not_found(exc)
+            self._fail(job, _describe(exc), final=final)
+            log.debug("pictify: card %s failed: %s", job.fingerprint[:12], _describe(exc))
+            return [] if final else [job]
+        self._succeed(job, card)
+        return []
+
+    def _fail(self, job: RenderJob, message: str, *, final: bool) -> None:
+        self.outcome.failed[job.fingerprint] = message
+        if final:
+            self.progress(1)
+
+    def _succeed(self, job: RenderJob, card: Rendered) -> None:
+        self.outcome.failed.pop(job.fingerprint, None)
+        self.outcome.done[job.fingerprint] = card
+        self.progress(1)
+
+    async def _fetch(self, card: Rendered) -> Rendered:
+        if not self.options.download or card.data is not None:
+            return card
+        if not card.url:
+            raise RuntimeError("the service returned no image URL")
+        data = await self.service.download(card.url)
+        return Rendered(url=card.url, width=card.width, height=card.height, data=data)
+
+    # -- batches ------------------------------------------------------------------------------
+
+    async def _probe(self, plan: Plan) -> Plan:
+        """Learn with a one-item batch whether batch results carry URLs on this service."""
+        jobs = [job for batch in plan.batches for job in batch]
+        first, rest = jobs[0], jobs[1:]
+        items = await self._run_batch((first,))
+        if items is None:
+            # The probe itself failed (service trouble): render directly, learn next time.
+            return Plan(direct=tuple(jobs), batches=())
+        item = items.get(0)
+        has_urls = bool(item is not None and item.get("url"))
+        if item is None or not item.get("success"):
+            # A failed item says nothing about URLs; do not remember anything.
+            return Plan(direct=tuple(jobs), batches=())
+        _remember_batch_urls(self.store, self.service.identity, has_urls)
+        log.debug("pictify: batch results on %s carry URLs: %s", self.service.identity, has_urls)
+        if not has_urls:
+            return Plan(direct=tuple(jobs), batches=())
+        await self._accept_item(first, item)
+        batches: list[tuple[RenderJob, ...]] = []
+        by_template: dict[str, list[RenderJob]] = {}
+        for job in rest:
+            by_template.setdefault(job.template_key, []).append(job)
+        for group in by_template.values():
+            batches.extend(chunk(group, self.options.batch_size))
+        if first.fingerprint not in self.outcome.done:
+            batches.insert(0, (first,))
+        return Plan(direct=(), batches=tuple(batches))
+
+    async def _accept_item(self, job: RenderJob, item: Mapping[str, Any]) -> bool:
+        o = self.options
+        card = Rendered(
+            url=str(item["url"]),
+            width=int(item.get("width") or o.width),
+            height=int(item.get("height") or o.height),
+        )
+        try:
+            card = await self._fetch(card)
+        except (httpx.HTTPError, RuntimeError) as exc:
+            self._fail(job, _describe(exc), final=False)
+            return False
+        self._succeed(job, card)
+        return True
+
+    async def _batch(self, jobs: tuple[RenderJob, ...]) -> list[RenderJob]:
+        """Render one batch; returns the jobs to retry directly."""
+        items = await self._run_batch(jobs)
+        if items is None:
+            return list(jobs)
+        retry: list[RenderJob] = []
+        missing_urls = 0
+        ready: list[tuple[RenderJob, dict[str, Any]]] = []
+        for index, job in enumerate(jobs):
+            item = items.get(index)
+            if item is None or not item.get("success"):
+                error = (item or {}).get("error") or "not rendered by the batch"
+                self.outcome.failed[job.fingerprint] = str(error)
+                retry.append(job)
+            elif not item.get("url"):
+                missing_urls += 1
+                retry.append(job)  # rendered, but only a direct render tells us where
+            else:
+                ready.append((job, item))
+        # Downloads run concurrently (bounded by the service's limit), not one after another.
+        accepted = await asyncio.gather(*(self._accept_item(job, item) for job, item in ready))
+        retry.extend(job for (job, _), ok in zip(ready, accepted, strict=True) if not ok)
+        if missing_urls:
+            if self.options.mode == "auto":
+                _remember_batch_urls(self.store, self.service.identity, False)
+            self._warn_once(
+                "pictify: batch results carry no image URLs on this service, so batch items are "
+                "rendered again directly; use render_mode: auto or direct to render once"
+            )
+        return retry
+
+    async def _run_batch(self, jobs: Sequence[RenderJob]) -> dict[int, dict[str, Any]] | None:
+        """Submit one batch and poll it; item index -> item, or ``None`` when it failed."""
+        if self._stop:
+            for job in jobs:
+                self.outcome.failed[job.fingerprint] = self._stop
+            return None
+        o = self.options
+        uid = self.uids[jobs[0].template_key]
+        async with self._batch_limit:
+            try:
+                self.outcome.batches += 1
+                batch_id = await self.service.batch_render(
+                    uid, [job.variables for job in jobs], format=o.format, quality=o.quality
+                )
+                result = await self._poll(batch_id)
+            except Exception as exc:  # noqa: BLE001 - a failed batch falls back to direct renders
+                if _is_permanent(exc):
+                    self._stop = _describe(exc)
+                if _is_not_found(exc):
+                    self.outcome.gone_templates.add(jobs[0].template_key)
+                for job in jobs:
+                    self.outcome.failed[job.fingerprint] = _describe(exc)
+                log.debug("pictify: batch failed: %s", _describe(exc))
+                return None
+        items: dict[int, dict[str, Any]] = {}
+        for item in [*result.results, *result.errors]:
+            if item.index is not None and item.index not in items:
+                items[int(item.index)] = {
+                    "success": bool(item.success),
+                    "url": item.url,
+                    "width": item.width,
+                    "height": item.height,
+                    "error": item.error,
+                }
+        return items
+
+    async def _poll(self, batch_id: str) -> Any:
+        """Poll a batch with backoff until it is terminal; cancel it on timeout."""
+        deadline = time.monotonic() + self.options.timeout
+        delay = 0.2
+        while True:
+            result = await self.service.batch_results(batch_id)
+            if (result.status or "") in _TERMINAL:
+                return result
+            if time.monotonic() + delay > deadline:
+                break
+            await asyncio.sleep(delay)
+            # Capped low: a finished batch waits for the next poll, and polls are cheap GETs.
+            delay = min(delay * 1.5, 2.0)
+        log.debug("pictify: batch %s timed out, cancelling it", batch_id)
+        try:
+            await self.service.cancel_batch(batch_id)
+        except Exception as exc:  # noqa: BLE001 - cancelling is best effort
+            log.debug("pictify: cancelling batch %s failed: %s", batch_id, _describe(exc))
+        # Items that finished before the cancel keep their results.
+        return await self.service.batch_results(batch_id)
+
+    def _warn_once(self, message: str) -> None:
+        if message not in self.outcome.warnings:
+            self.outcome.warnings.append(message)

@@ -1,0 +1,601 @@
+"""One build: collect -> variables -> fingerprint -> cache -> render -> publish -> report."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pictify_ssg.core.backend import BackendChoice, ServiceOpener
+from pictify_ssg.core.cards import Card, bytes_key, load_card, record_key, save_card
+from pictify_ssg.core.errors import BuildError, PageError
+from pictify_ssg.core.fingerprint import card_fingerprint
+from pictify_ssg.core.gallery import write_gallery
+from pictify_ssg.core.overrides import PageOverrides, read_overrides
+from pictify_ssg.core.planner import RenderJob
+from pictify_ssg.core.publish import (
+    Fallback,
+    card_file_name,
+    explicit_image_url,
+    meta_tags,
+    mime_type,
+    mime_type_for,
+    prepare_fallback,
+    public_url,
+    remove_stale,
+    write_atomic,
+)
+from pictify_ssg.core.records import PageRecord, SiteInfo
+from pictify_ssg.core.rendering import Renderer, RenderOptions, RenderOutcome
+from pictify_ssg.core.report import BuildReport, Outcome, Progress
+from pictify_ssg.core.results import CardResult, Origin
+from pictify_ssg.core.selection import selected
+from pictify_ssg.core.service import Rendered, Service
+from pictify_ssg.core.settings import Settings, resolve_path
+from pictify_ssg.core.store import Store
+from pictify_ssg.core.templates import (
+    BUILTIN_TEMPLATE,
+    TemplateVersion,
+    ensure_remote_copy,
+    file_record_key,
+    load_file_template,
+    read_remote_version,
+    version_key,
+)
+from pictify_ssg.core.text import shorten
+from pictify_ssg.core.variables import (
+    DEFAULT_VARIABLES,
+    card_context,
+    merge_expressions,
+    render_variables,
+)
+
+log = logging.getLogger("pictify_ssg")
+
+
+@dataclass(frozen=True)
+class _TemplateRef:
+    kind: str  # "uid" | "file"
+    value: str  # uid, or absolute file path
+    what: str  # for messages: the setting or page asking for it
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+@dataclass
+class _Entry:
+    page: PageRecord
+    overrides: PageOverrides
+    template: _TemplateRef
+    title: str
+    description: str
+    fingerprint: str = ""
+    variables: dict[str, str] | None = None
+
+
+class BuildRun:
+    """The state of one build. Created by :class:`~pictify_ssg.core.Pipeline` per ``build()``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        site: SiteInfo,
+        *,
+        config_dir: Path,
+        choice: BackendChoice,
+        opener: ServiceOpener,
+        store: Store,
+        warn: Callable[[str], None],
+    ) -> None:
+        self.s = settings
+        self.site = site
+        self.config_dir = config_dir
+        self.choice = choice
+        self.opener = opener
+        self.store = store
+        self.report = BuildReport(backend=choice.kind)
+        self._warn_sink = warn
+        self.site_url = settings.site_url or site.url
+        self.variant = site.variant or ""
+        self.out_dir = site.output_dir / settings.output_dir
+        self.used_keys: set[str] = set()
+        self.templates: dict[str, TemplateVersion] = {}
+        self.template_errors: dict[str, str] = {}
+        self.service: Service | None = None
+        self.rendered: set[str] = set()
+        self.oversized: list[int] = []
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def warn(self, message: str) -> None:
+        if message not in self.report.warnings:
+            self.report.warnings.append(message)
+            self._warn_sink(message)
+
+    def _outcome(self, page: PageRecord, outcome: Outcome) -> None:
+        self.report.outcomes[page.key] = outcome
+
+    def _resolve_path(self, value: str | Path) -> Path:
+        return resolve_path(self.config_dir, value)
+
+    def _default_template(self) -> _TemplateRef:
+        if self.s.template:
+            return _TemplateRef("uid", self.s.template, "option 'template'")
+        if self.s.template_file:
+            path = self._resolve_path(self.s.template_file)
+            return _TemplateRef("file", str(path), "option 'template_file'")
+        return _TemplateRef("file", str(BUILTIN_TEMPLATE), "the built-in card design")
+
+    def _template_for(self, page: PageRecord, overrides: PageOverrides) -> _TemplateRef:
+        if overrides.template_file:
+            path = self._resolve_path(overrides.template_file)
+            return _TemplateRef("file", str(path), f"page '{page.key}' (pictify.template_file)")
+        if overrides.template:
+            return _TemplateRef("uid", overrides.template, f"page '{page.key}' (pictify.template)")
+        return self._default_template()
+
+    async def _service(self) -> Service:
+        if self.service is None:
+            self.service = await self.opener.open()
+        return self.service
+
+    # -- the build ----------------------------------------------------------------------------
+
+    async def run(self, pages: Sequence[PageRecord]) -> BuildReport:
+        start = time.monotonic()
+        entries = self._collect(pages)
+        await self._resolve_templates(entries)
+        self._fingerprint(entries)
+        cards, missing = self._lookup(entries)
+        failures: dict[str, str] = {}
+        if missing:
+            rendered, failures = await self._render(missing)
+            cards.update(rendered)
+        self._publish(pages, entries, cards, failures)
+        self._finish(start)
+        return self.report
+
+    def _collect(self, pages: Sequence[PageRecord]) -> list[_Entry]:
+        entries: list[_Entry] = []
+        for page in pages:
+            if not selected(page.source_path, self.s.include, self.s.exclude):
+                self._outcome(page, "excluded")
+                continue
+            try:
+                overrides = read_overrides(page.key, page.meta)
+            except PageError as exc:
+                self._fail_page(page, str(exc))
+                continue
+            if not overrides.enabled:
+                self._outcome(page, "skipped")
+                continue
+            title = shorten(overrides.title or page.title, self.s.title_max_length)
+            description = overrides.description or page.description
+            if not description and self.site.description:
+                description = self.site.description
+            description = shorten(description, self.s.description_max_length)
+            image = overrides.image or page.existing_image
+            if image:
+                self._explicit(page, image, title, description)
+                continue
+            entries.append(
+                _Entry(page, overrides, self._template_for(page, overrides), title, description)
+            )
+        return entries
+
+    def _fail_page(self, page: PageRecord, message: str) -> None:
+        self.report.failed.append((page.key, message))
+        self._outcome(page, "failed")
+
+    def _alt(self, title: str) -> str:
+        name = self.site.name.strip()
+        if name and title and name != title:
+            return f"{title} \u2013 {name}"
+        return title or name
+
+    def _tags(
+        self, page: PageRecord, url: str, width: int, height: int, mime: str, title: str, desc: str
+    ) -> tuple[Any, ...]:
+        if not self.s.meta_tags:
+            return ()
+        return meta_tags(
+            image_url=url,
+            width=width,
+            height=height,
+            type=mime,
+            alt=self._alt(title),
+            page=page,
+            site=self.site,
+            site_url=self.site_url,
+            title=title,
+            description=desc,
+        )
+
+    def _explicit(self, page: PageRecord, image: str, title: str, description: str) -> None:
+        url = explicit_image_url(self.site_url, page, image)
+        mime = mime_type_for(url)
+        self.report.cards[page.key] = CardResult(
+            url=url,
+            width=0,
+            height=0,
+            type=mime,
+            alt=self._alt(title),
+            origin="explicit",
+            tags=self._tags(page, url, 0, 0, mime, title, description),
+        )
+        self._outcome(page, "explicit")
+
+    # -- templates ----------------------------------------------------------------------------
+
+    async def _resolve_templates(self, entries: Sequence[_Entry]) -> None:
+        refs = {e.template.key: e.template for e in entries}
+        for key, ref in refs.items():
+            result = await self._template(ref)
+            if isinstance(result, str):
+                self.template_errors[key] = result
+            else:
+                self.templates[key] = result
+
+    async def _template(self, ref: _TemplateRef) -> TemplateVersion | str:
+        """The template version, or an error message for its pages."""
+        try:
+            if ref.kind == "file":
+                return load_file_template(Path(ref.value), what=ref.what)
+            return await self._remote_template(ref)
+        except PageError as exc:
+            return str(exc)
+
+    async def _remote_template(self, ref: _TemplateRef) -> TemplateVersion:
+        identity = self.choice.identity
+        version, remembered = await read_remote_version(
+            self._service,
+            self.store,
+            identity=identity,
+            uid=ref.value,
+            what=ref.what,
+            warn=self.warn,
+        )
+        if remembered:
+            self.used_keys.add(version_key(identity, ref.value))
+        return version
+
+    # -- fingerprints and cache ---------------------------------------------------------------
+
+    def _fingerprint(self, entries: list[_Entry]) -> None:
+        for entry in entries:
+            key = entry.template.key
+            template = self.templates.get(key)
+            if template is None:
+                self._fail_page(entry.page, self.template_errors.get(key, "template unavailable"))
+                continue
+            expressions = merge_expressions(
+                DEFAULT_VARIABLES, self.s.variables, entry.overrides.variables
+            )
+            if template.variables is not None:
+                # Only what the design reads: unrelated page changes keep the cached card.
+                expressions = {k: v for k, v in expressions.items() if k in template.variables}
+            page_ctx, site_ctx = card_context(
+                entry.page, entry.title, entry.description, self.site, self.site_url
+            )
+            try:
+                entry.variables = render_variables(
+                    expressions, page=page_ctx, site=site_ctx, page_key=entry.page.key
+                )
+            except PageError as exc:
+                self._fail_page(entry.page, str(exc))
+                continue
+            entry.fingerprint = card_fingerprint(
+                service=self.choice.identity,
+                template=template.identity,
+                variables=entry.variables,
+                width=self.s.width,
+                height=self.s.height,
+                format=self.s.format,
+                quality=self.s.quality,
+            )
+
+    def _cached(self, fingerprint: str) -> Card | None:
+        card = load_card(self.store, fingerprint, need_bytes=self.choice.hosting == "site")
+        if card is not None:
+            self.used_keys.add(record_key(fingerprint))
+            if card.data is not None:
+                self.used_keys.add(bytes_key(fingerprint))
+        return card
+
+    def _lookup(self, entries: Sequence[_Entry]) -> tuple[dict[str, Card], list[_Entry]]:
+        cards: dict[str, Card] = {}
+        missing: list[_Entry] = []
+        for entry in entries:
+            if not entry.fingerprint or entry.fingerprint in cards:
+                continue
+            card = self._cached(entry.fingerprint)
+            if card is None:
+                missing.append(entry)
+            else:
+                cards[entry.fingerprint] = card
+        return cards, missing
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    async def _render(self, missing: list[_Entry]) -> tuple[dict[str, Card], dict[str, str]]:
+        failures: dict[str, str] = {}
+        if self.choice.kind == "skip":
+            return {}, {e.fingerprint: "rendering is off (backend: skip)" for e in missing}
+        try:
+            service = await self._service()
+        except Exception as exc:  # noqa: BLE001 - cannot open the service: every miss fails
+            message = f"cannot start the {self.choice.kind} renderer: {exc}"
+            self.warn(f"pictify: {message}")
+            return {}, {e.fingerprint: message for e in missing}
+        uids: dict[str, str] = {}
+        for key in {e.template.key for e in missing}:
+            uid = await self._prepare_template(service, self.templates[key])
+            if uid.startswith("error:"):
+                message = f"cannot prepare the card template: {uid[6:]}"
+                failures.update({e.fingerprint: message for e in missing if e.template.key == key})
+            else:
+                uids[key] = uid
+        jobs = [
+            RenderJob(e.fingerprint, e.template.key, e.variables or {})
+            for e in missing
+            if e.template.key in uids
+        ]
+        outcome = await self._render_jobs(service, uids, jobs)
+        gone = {k for k in outcome.gone_templates if self.templates[k].path is not None}
+        if gone:
+            # The remote copy of a file template was deleted on the service: upload the file
+            # again and render its cards once more, instead of failing until the cache is wiped.
+            await self._reupload(service, gone, uids)
+            again = [j for j in jobs if j.template_key in gone and j.fingerprint in outcome.failed]
+            retried = await self._render_jobs(service, uids, again)
+            outcome.done.update(retried.done)
+            for fingerprint in retried.done:
+                outcome.failed.pop(fingerprint, None)
+            outcome.failed.update(retried.failed)
+        failures.update(outcome.failed)
+        self.rendered.update(outcome.done)
+        return {fp: self._keep(fp, card) for fp, card in outcome.done.items()}, failures
+
+    async def _reupload(self, service: Service, keys: set[str], uids: dict[str, str]) -> None:
+        for key in keys:
+            template = self.templates[key]
+            assert template.path is not None
+            self.store.delete(file_record_key(service.identity, service.account, template.path))
+            uid = await self._prepare_template(service, template)
+            if not uid.startswith("error:"):
+                uids[key] = uid
+
+    async def _render_jobs(
+        self, service: Service, uids: Mapping[str, str], jobs: Sequence[RenderJob]
+    ) -> RenderOutcome:
+        options = RenderOptions(
+            format=self.s.format,
+            quality=self.s.quality,
+            width=self.s.width,
+            height=self.s.height,
+            mode=self.s.render_mode,
+            direct_threshold=self.s.direct_threshold,
+            batch_size=self.s.batch_size,
+            concurrency=self.s.concurrency,
+            timeout=self.s.timeout,
+            download=self.choice.hosting == "site",
+        )
+        progress = Progress(len({j.fingerprint for j in jobs}))
+        renderer = Renderer(service, self.store, uids, options, progress.advance)
+        try:
+            outcome = await renderer.run(jobs)
+        finally:
+            progress.close()
+        for message in outcome.warnings:
+            self.warn(message)
+        self.report.batches += outcome.batches
+        self.report.direct_renders += outcome.direct
+        return outcome
+
+    async def _prepare_template(self, service: Service, template: TemplateVersion) -> str:
+        """The remote uid, or ``"error:<message>"`` (this template's cards fail, others go on)."""
+        try:
+            uid = await ensure_remote_copy(
+                service, self.store, template, width=self.s.width, height=self.s.height
+            )
+        except Exception as exc:  # noqa: BLE001 - reported per page by the caller
+            return f"error:{exc}"
+        if template.path is not None:
+            self.used_keys.add(file_record_key(service.identity, service.account, template.path))
+        return uid
+
+    def _keep(self, fingerprint: str, card: Rendered) -> Card:
+        """Store a rendered card (only successes are ever stored)."""
+        if card.data is not None:
+            self._check_size(card.data)
+        return save_card(self.store, fingerprint, card, format=self.s.format)
+
+    def _check_size(self, data: bytes) -> None:
+        limit = self.s.size_warning_kb * 1024
+        if limit and len(data) > limit:
+            self.oversized.append(len(data))
+
+    # -- publishing ---------------------------------------------------------------------------
+
+    def _page_record_key(self, page: PageRecord) -> str:
+        return f"page:{self.variant}:{page.key}"
+
+    def _previous(self, page: PageRecord) -> Card | None:
+        record = self.store.get_json(self._page_record_key(page))
+        if isinstance(record, dict) and isinstance(record.get("fingerprint"), str):
+            return self._cached(str(record["fingerprint"]))
+        return None
+
+    def _publish(
+        self,
+        pages: Sequence[PageRecord],
+        entries: Sequence[_Entry],
+        cards: dict[str, Card],
+        failures: dict[str, str],
+    ) -> None:
+        written: set[str] = set()
+        sources: dict[str, str] = {}
+        page_records: dict[str, object] = {}
+        fallback = self._fallback(written)
+        for entry in entries:
+            if not entry.fingerprint:
+                continue  # already failed (template or variables)
+            page = entry.page
+            card = cards.get(entry.fingerprint)
+            origin: Origin
+            if card is not None:
+                origin = "rendered" if entry.fingerprint in self.rendered else "cached"
+                page_records[self._page_record_key(page)] = {"fingerprint": card.fingerprint}
+            else:
+                message = failures.get(entry.fingerprint, "not rendered")
+                skipping = self.choice.kind == "skip"
+                if not skipping:
+                    self.report.failed.append((page.key, message))
+                card = self._previous(page)
+                origin = "previous"
+                if card is None:
+                    if fallback is not None:
+                        self._use_fallback(entry, fallback, sources)
+                        continue
+                    self._outcome(page, "skipped" if skipping else "failed")
+                    continue
+            url = self._card_url(page, card, written, sources)
+            mime = mime_type(card.format)
+            self.report.cards[page.key] = CardResult(
+                url=url,
+                width=card.width,
+                height=card.height,
+                type=mime,
+                alt=self._alt(entry.title),
+                origin=origin,
+                tags=self._tags(
+                    page, url, card.width, card.height, mime, entry.title, entry.description
+                ),
+                fingerprint=card.fingerprint,
+            )
+            self._outcome(page, origin)
+        self.store.set_json_many(page_records)
+        if self.choice.hosting == "site":
+            self._remove_stale(written)
+        if self.s.gallery:
+            write_gallery(
+                self.out_dir / "index.html",
+                site_name=self.site.name,
+                output_dir=self.s.output_dir,
+                pages=pages,
+                cards=self.report.cards,
+                sources=sources,
+            )
+
+    def _card_url(
+        self, page: PageRecord, card: Card, written: set[str], sources: dict[str, str]
+    ) -> str:
+        if self.choice.hosting == "pictify" and card.url:
+            return card.url
+        assert card.data is not None
+        name = card_file_name(card.fingerprint, card.format)
+        if name not in written:
+            write_atomic(self.out_dir / name, card.data)
+            written.add(name)
+        sources[page.key] = name
+        if not self.site_url:
+            self.warn(
+                "pictify: site_url is not set, so card URLs are relative; social platforms need "
+                "absolute URLs: set site_url (MkDocs) / SITEURL (Pelican) or the site_url option"
+            )
+        return public_url(self.site_url, page, f"{self.s.output_dir}/{name}")
+
+    def _fallback(self, written: set[str]) -> Fallback | None:
+        value = self.s.fallback_image
+        if not value:
+            return None
+        is_url = "://" in value or value.startswith("//")
+        try:
+            fallback = prepare_fallback(
+                value if is_url else self._resolve_path(value), self.out_dir, self.s.output_dir
+            )
+        except OSError as exc:
+            self.warn(f"pictify: cannot use fallback_image {value!r}: {exc}")
+            return None
+        if fallback.file_name:
+            written.add(fallback.file_name)
+        return fallback
+
+    def _use_fallback(self, entry: _Entry, fallback: Fallback, sources: dict[str, str]) -> None:
+        page = entry.page
+        target = fallback.target
+        url = target if "://" in target else public_url(self.site_url, page, target)
+        if fallback.file_name:
+            sources[page.key] = fallback.file_name
+        self.report.cards[page.key] = CardResult(
+            url=url,
+            width=fallback.width,
+            height=fallback.height,
+            type=fallback.type,
+            alt=self._alt(entry.title),
+            origin="fallback",
+            tags=self._tags(
+                page,
+                url,
+                fallback.width,
+                fallback.height,
+                fallback.type,
+                entry.title,
+                entry.description,
+            ),
+        )
+        self._outcome(page, "fallback")
+
+    def _remove_stale(self, written: set[str]) -> None:
+        """Delete card files no page of this variant uses, sparing other variants' files."""
+        record_key = f"published:{self.out_dir.resolve()}"
+        record = self.store.get_json(record_key)
+        claims: dict[str, Any] = dict(record) if isinstance(record, dict) else {}
+        claims[self.variant] = sorted(written)
+        keep = set(written)
+        for variant, names in claims.items():
+            if variant != self.variant and isinstance(names, list):
+                keep.update(str(n) for n in names)
+        removed = remove_stale(self.out_dir, keep)
+        if removed:
+            log.debug("pictify: removed %d stale card file(s)", len(removed))
+        self.store.set_json(record_key, claims)
+
+    # -- the end ------------------------------------------------------------------------------
+
+    def _finish(self, start: float) -> None:
+        if self.oversized:
+            # One line per build, not one per card.
+            self.warn(
+                f"pictify: {len(self.oversized)} new card(s) are over {self.s.size_warning_kb} KB "
+                f"(largest {max(self.oversized) // 1024} KB); 'format: jpeg' or a flatter design "
+                "makes much smaller files (size_warning_kb: 0 silences this)"
+            )
+        if self.service is not None:
+            self.report.api_calls.update(self.service.calls)
+            self.service.calls.clear()
+        if self.used_keys:
+            self.store.touch(sorted(self.used_keys))
+        self.store.prune()
+        self.report.duration = time.monotonic() - start
+        log.info("%s", self.report.summary_line)
+        if self.report.failed and self.s.on_error == "fail":
+            lines = "\n".join(f"  - {key}: {message}" for key, message in self.report.failed)
+            raise BuildError(
+                f"pictify: {len(self.report.failed)} card(s) could not be made "
+                f"(on_error: fail):\n{lines}",
+                self.report.failed,
+            )
+        by_message: dict[str, list[str]] = {}
+        for key, message in self.report.failed:
+            by_message.setdefault(message, []).append(key)
+        for message, keys in by_message.items():
+            # One line per distinct problem: a bad template must not print a line per page.
+            shown = ", ".join(f"'{k}'" for k in keys[:3]) + (", ..." if len(keys) > 3 else "")
+            pages = f"page {shown}" if len(keys) == 1 else f"{len(keys)} pages ({shown})"
+            self.warn(f"pictify: no new card for {pages}: {message}")

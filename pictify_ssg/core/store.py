@@ -1,0 +1,192 @@
+"""The card cache: diskcache behind a small interface that stores JSON and bytes, never pickles.
+
+diskcache pickles values by default, and a writable cache folder then runs code on read
+(CVE-2025-69872). Our :class:`_SafeDisk` writes only bytes, and refuses any row that is not
+raw bytes or text when reading, so a planted pickle is reported, not loaded. The folder is
+created owner-only (0o700).
+
+Crash safety comes from diskcache itself: a value file is fully written before its SQLite row
+is committed in one transaction, so a build killed at any point leaves either the old row or
+the new one (an orphaned file at worst). SQLite's locking makes two concurrent builds safe.
+
+"Last used" is tracked with diskcache's expiry: every read of an entry in a build pushes its
+expiry ``max_age`` into the future (:meth:`Store.touch`), and :meth:`Store.prune` drops what
+expired, i.e. what no build used for ``max_age``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import stat
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeAlias
+
+import diskcache
+
+from pictify_ssg.core.errors import StoreError, UnsafeCacheRowError
+
+log = logging.getLogger("pictify_ssg")
+
+JSON: TypeAlias = "bool | int | float | str | list[JSON] | dict[str, JSON] | None"
+
+# Rows we write: raw bytes inline (MODE_RAW) or in a file (MODE_BINARY).
+_SAFE_MODES = frozenset({diskcache.core.MODE_RAW, diskcache.core.MODE_BINARY})
+_JSON_PREFIX = b"J"  # one tag byte tells JSON values from card bytes
+_BYTES_PREFIX = b"B"
+
+
+class _SafeDisk(diskcache.Disk):
+    """A diskcache ``Disk`` that stores bytes only and never unpickles."""
+
+    def put(self, key: Any) -> Any:
+        if not isinstance(key, str):
+            raise TypeError("cache keys must be str")
+        return super().put(key)
+
+    def get(self, key: Any, raw: bool) -> Any:
+        if not raw:
+            raise UnsafeCacheRowError("refusing a pickled cache key")
+        return super().get(key, raw)
+
+    def store(self, value: Any, read: bool, key: Any = diskcache.core.UNKNOWN) -> Any:
+        if read or not isinstance(value, bytes):
+            raise TypeError("cache values must be bytes")
+        return super().store(value, read, key=key)
+
+    def fetch(self, mode: int, filename: Any, value: Any, read: bool) -> Any:
+        if mode not in _SAFE_MODES:
+            raise UnsafeCacheRowError(f"refusing a cache row stored in mode {mode} (pickle?)")
+        data = super().fetch(mode, filename, value, read)  # type: ignore[call-overload]
+        if not isinstance(data, bytes):
+            raise UnsafeCacheRowError("refusing a cache row that is not bytes")
+        return data
+
+
+def _owner_only_dir(path: Path) -> None:
+    """Create ``path`` (0o700) or tighten it; refuse a folder owned by someone else."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.stat()
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise StoreError(
+            f"the cache folder {path} belongs to another user; remove it or set cache_dir"
+        )
+    if stat.S_IMODE(info.st_mode) & 0o077:
+        path.chmod(0o700)
+
+
+class Store:
+    """Key -> JSON value or bytes, persisted in a folder, shared safely between processes.
+
+    Args:
+        directory: The cache folder (created owner-only).
+        max_age_days: Entries not used for this many days expire; 0 keeps them forever.
+    """
+
+    def __init__(self, directory: Path, *, max_age_days: int = 30) -> None:
+        self.directory = directory
+        self._max_age = max_age_days * 86400.0 if max_age_days > 0 else None
+        try:
+            _owner_only_dir(directory)
+            self._cache = diskcache.Cache(
+                str(directory),
+                disk=_SafeDisk,
+                eviction_policy="none",  # we prune by last use, never by size behind the back
+                size_limit=2**62,
+                statistics=0,
+                timeout=60,
+            )
+        except (OSError, diskcache.Timeout) as exc:
+            raise StoreError(f"cannot open the card cache at {directory}: {exc}") from None
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _get(self, key: str, prefix: bytes) -> bytes | None:
+        try:
+            raw = self._cache.get(key, default=None, retry=True)
+        except UnsafeCacheRowError:
+            log.warning("pictify: ignoring an unsafe cache entry %r in %s", key, self.directory)
+            return None
+        except OSError:
+            return None  # the value file vanished (concurrent prune): a miss, not a failure
+        if not isinstance(raw, bytes) or not raw.startswith(prefix):
+            return None
+        return raw[len(prefix) :]
+
+    def get_json(self, key: str) -> JSON:
+        """The JSON value stored under ``key``, or ``None``."""
+        raw = self._get(key, _JSON_PREFIX)
+        if raw is None:
+            return None
+        try:
+            value: JSON = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+        return value
+
+    def get_bytes(self, key: str) -> bytes | None:
+        """The bytes stored under ``key``, or ``None``."""
+        return self._get(key, _BYTES_PREFIX)
+
+    def keys(self, prefix: str = "") -> list[str]:
+        """Every live key starting with ``prefix`` (for tests and tooling; not for hot paths)."""
+        try:
+            keys = list(self._cache.iterkeys())
+        except UnsafeCacheRowError:
+            return []  # a planted row: listing is for tooling, reads stay safe regardless
+        return [k for k in keys if isinstance(k, str) and k.startswith(prefix) and k in self._cache]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._cache
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def set_json(self, key: str, value: object) -> None:
+        """Store a JSON-serialisable value (refreshes its expiry).
+
+        Raises:
+            TypeError: When ``value`` is not JSON (nothing else is ever written).
+        """
+        data = json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        self._cache.set(key, _JSON_PREFIX + data.encode("utf-8"), expire=self._max_age, retry=True)
+
+    def set_json_many(self, items: Mapping[str, object]) -> None:
+        """Store many JSON values in one transaction (one commit instead of one per value)."""
+        with self._cache.transact(retry=True):
+            for key, value in items.items():
+                self.set_json(key, value)
+
+    def set_bytes(self, key: str, data: bytes) -> None:
+        """Store bytes (refreshes their expiry)."""
+        self._cache.set(key, _BYTES_PREFIX + data, expire=self._max_age, retry=True)
+
+    def delete(self, key: str) -> None:
+        """Forget ``key`` (no error when absent)."""
+        self._cache.delete(key, retry=True)
+
+    def touch(self, keys: Iterable[str]) -> None:
+        """Mark entries as used now, so :meth:`prune` keeps them another ``max_age``."""
+        if self._max_age is None:
+            return
+        with self._cache.transact(retry=True):
+            for key in keys:
+                self._cache.touch(key, expire=self._max_age, retry=True)
+
+    def prune(self) -> int:
+        """Remove entries not used for ``max_age``; returns how many went."""
+        if self._max_age is None:
+            return 0
+        removed: int = self._cache.expire(retry=True)
+        return removed
+
+    def close(self) -> None:
+        """Close the SQLite connection (the store can be reopened later)."""
+        self._cache.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,101 @@
+"""Cleaning page text for cards: HTML tags and entities out, whitespace folded, cut at a word."""
+
+from __future__ import annotations
+
+import html
+import re
+
+ELLIPSIS = "\u2026"
+
+# Content of these elements is never visible text, so it goes with the tags.
+_INVISIBLE = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+# A tag starts with a letter or "/" right after "<", so "a < b" stays text.
+_TAG = re.compile(r"""</?([A-Za-z][\w-]*)(?:[^<>"']|"[^"]*"|'[^']*')*>""")
+# Only real HTML element names count as tags, so generics in titles survive:
+# "Vec<T>", "std::vector<int>", "Map<K, V>" are text, not markup.
+_HTML_ELEMENTS = frozenset(
+    re.findall(
+        r"\w+",
+        """a abbr acronym address area article aside audio b bdi bdo big blockquote body br button
+        canvas caption center cite code col colgroup data datalist dd del details dfn dialog div
+        dl dt em embed fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header
+        hgroup hr html i iframe img input ins kbd label legend li link main map mark math menu
+        meta meter nav noscript object ol optgroup option output p param picture pre progress q
+        rp rt ruby s samp script section select slot small source span strike strong style sub
+        summary sup svg table tbody td template textarea tfoot th thead time title tr track tt u
+        ul var video wbr""",
+    )
+)
+# Tags that separate words; inline tags (<em>, <code>, <span>) do not ("foo<b>bar</b>").
+_BREAKING = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
+        *("figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header"),
+        *("hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"),
+    }
+)
+# Markdown attribute lists left in titles ("Install { #install .big }", mkdocs-material#7913).
+_ATTR_LIST = re.compile(
+    r"\s*\{:?\s*(?:[#.][\w-]+|[\w-]+=\S+)(?:\s+(?:[#.][\w-]+|[\w-]+=\S+))*\s*\}\s*$"
+)
+_SPACE = re.compile(r"\s+")
+# Punctuation that looks odd right before an ellipsis.
+_TRAILING = " \t,;:-\u2013\u2014.([{"
+
+
+def _drop_tag(match: re.Match[str]) -> str:
+    name = match.group(1).lower()
+    if name not in _HTML_ELEMENTS:
+        return match.group(0)
+    return " " if name in _BREAKING else ""
+
+
+def strip_html(text: str) -> str:
+    """Remove HTML comments, tags and invisible elements, then decode entities.
+
+    Entities are decoded after the tags are gone, so ``&lt;b&gt;`` stays visible text.
+    """
+    text = _COMMENT.sub(" ", text)
+    text = _INVISIBLE.sub(" ", text)
+    text = _TAG.sub(_drop_tag, text)
+    return html.unescape(text)
+
+
+def fold_whitespace(text: str) -> str:
+    """Collapse every run of whitespace (including non-breaking spaces) into one space."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` characters at a word boundary, ending with an ellipsis.
+
+    Only when the last word boundary would throw away more than three quarters of the room is
+    the text cut inside a word: a card with three characters and an ellipsis reads worse.
+    """
+    if limit <= 0 or len(text) <= limit:
+        return text
+    if limit == 1:
+        return ELLIPSIS
+    cut = text[: limit - 1]
+    boundary = cut.rfind(" ")
+    if text[limit - 1] != " " and boundary >= max(1, (limit - 1) // 4):
+        cut = cut[:boundary]
+    return cut.rstrip(_TRAILING) + ELLIPSIS
+
+
+def clean_text(value: object, limit: int = 0) -> str:
+    """Turn a title or description from any SSG into plain card text.
+
+    Args:
+        value: The raw value; ``None`` becomes ``""`` and other objects go through ``str()``.
+        limit: Maximum length in characters; 0 means no limit.
+
+    Returns:
+        Text without tags, entities, attribute lists or repeated whitespace.
+    """
+    if value is None:
+        return ""
+    text = fold_whitespace(strip_html(str(value)))
+    text = _ATTR_LIST.sub("", text)
+    return shorten(text, limit)

@@ -1,0 +1,124 @@
+"""Card variables: Jinja2 text over ``page`` and ``site``, rendered in a sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, Template, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from pictify_ssg.core.errors import PageError
+from pictify_ssg.core.records import PageRecord, SiteInfo
+
+#: What every card gets unless the settings or the page say otherwise.
+DEFAULT_VARIABLES: Mapping[str, str] = {
+    "title": "{{ page.title }}",
+    "description": "{{ page.description or site.description }}",
+    "site_name": "{{ site.name }}",
+    "url": "{{ page.url }}",
+    "section": "{{ page.section }}",
+    "date": "{{ page.date }}",
+    "author": "{{ page.author }}",
+    "tags": "{{ page.tags | join(', ') }}",
+    "lang": "{{ page.lang or site.lang }}",
+}
+
+
+def _finalize(value: Any) -> Any:
+    # A page without an author should give an empty variable, not the text "None".
+    return "" if value is None else value
+
+
+@lru_cache(maxsize=1)
+def _environment() -> ImmutableSandboxedEnvironment:
+    # Sandboxed: expressions come from config files and front matter written by many authors.
+    # StrictUndefined: a typo like page.titel must be an error naming the page, not an empty card.
+    return ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined, finalize=_finalize, autoescape=False, keep_trailing_newline=False
+    )
+
+
+@lru_cache(maxsize=512)
+def _compile(expression: str) -> Template:
+    return _environment().from_string(expression)
+
+
+def check_expression(expression: str) -> str | None:
+    """Return a syntax error message for a variable expression, or ``None`` when it is valid."""
+    try:
+        _compile(expression)
+    except TemplateError as exc:
+        return f"invalid Jinja2 text {expression!r}: {exc}"
+    return None
+
+
+def merge_expressions(*layers: Mapping[str, str | None]) -> dict[str, str]:
+    """Merge variable layers left to right; a ``None`` value removes the variable."""
+    merged: dict[str, str | None] = {}
+    for layer in layers:
+        merged.update(layer)
+    return {name: expr for name, expr in merged.items() if expr is not None}
+
+
+def render_variables(
+    expressions: Mapping[str, str],
+    *,
+    page: Mapping[str, Any],
+    site: Mapping[str, Any],
+    page_key: str,
+) -> dict[str, str]:
+    """Render every variable expression for one page.
+
+    Raises:
+        PageError: Naming the page and the variable when an expression fails.
+    """
+    return {
+        name: _render_one(name, expression, page=page, site=site, page_key=page_key)
+        for name, expression in expressions.items()
+    }
+
+
+def _render_one(
+    name: str, expression: str, *, page: Mapping[str, Any], site: Mapping[str, Any], page_key: str
+) -> str:
+    try:
+        return _compile(expression).render(page=page, site=site).strip()
+    except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        raise PageError(
+            f"page '{page_key}': card variable '{name}' ({expression!r}) failed: {exc}"
+        ) from None
+
+
+def card_context(
+    page: PageRecord, title: str, description: str, site: SiteInfo, site_url: str | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What variable expressions see as ``page`` and ``site``.
+
+    ``page.title``/``page.description`` are the card texts (overrides applied, cut to length);
+    ``page.url`` is absolute when the site URL is known, ``page.path`` always site-relative.
+    """
+    base = site_url.rstrip("/") + "/" if site_url else None
+    page_ctx = {
+        "key": page.key,
+        "title": title,
+        "description": description,
+        "url": base + page.url if base else page.url,
+        "path": page.url,
+        "source_path": page.source_path,
+        "lang": page.lang or site.lang,
+        "date": page.date,
+        "section": page.section,
+        "author": page.author,
+        "tags": list(page.tags),
+        "meta": dict(page.meta),
+    }
+    site_ctx = {
+        "name": site.name,
+        "url": site_url,
+        "description": site.description or "",
+        "lang": site.lang,
+        "variant": site.variant,
+    }
+    return page_ctx, site_ctx
