@@ -1,0 +1,41 @@
+"""A Pictify-compatible HTTP server that renders cards with a real Chromium.
+
+Use it as a context manager from Python::
+
+    from pictify_ssg.local import LocalServer, ServerOptions
+
+    with LocalServer() as server:
+        client = Pictify(api_key=server.api_key, base_url=server.base_url)
+
+or in the foreground with ``pictify-ssg serve``.
+
+The heavy imports (Starlette, uvicorn, Playwright) happen on first attribute access, so
+``import pictify_ssg.local.templating`` stays light for code that only needs the template engine.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pictify_ssg.local.options import ServerOptions
+    from pictify_ssg.local.server import LocalServer
+    from pictify_ssg.local.stats import ServerStats
+
+__all__ = ["LocalServer", "ServerOptions", "ServerStats"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LocalServer":
+        from pictify_ssg.local.server import LocalServer
+
+        return LocalServer
+    if name == "ServerOptions":
+        from pictify_ssg.local.options import ServerOptions
+
+        return ServerOptions
+    if name == "ServerStats":
+        from pictify_ssg.local.stats import ServerStats
+
+        return ServerStats
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,79 @@
+"""The ASGI application: routes, error handlers, lifespan, and the gateway in front."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp
+
+from pictify_ssg.local.batches import BatchManager
+from pictify_ssg.local.errors import ApiError
+from pictify_ssg.local.gateway import Gateway
+from pictify_ssg.local.routes import batches, files, images, templates
+from pictify_ssg.local.state import ServerState
+
+logger = logging.getLogger(__name__)
+
+
+def build_app(state: ServerState) -> ASGIApp:
+    """The full application for ``state`` (served by uvicorn or any ASGI server)."""
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        assert state.batches is not None
+        state.batches.recover()
+        try:
+            yield
+        finally:
+            await state.batches.close()
+            await state.renderer.close()
+
+    app = Starlette(
+        routes=[*batches.ROUTES, *templates.ROUTES, *images.ROUTES, *files.ROUTES],
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+        lifespan=lifespan,
+    )
+    app.state.pictify = state
+    gateway = Gateway(app, app.router, state)
+    state.batches = BatchManager(state, gateway.faults)
+    return gateway
+
+
+async def _api_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return exc.response()
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        message = f"No route for {request.method} {request.url.path}"
+        return ApiError(404, message, "NOT_FOUND").response()
+    if exc.status_code == 405:
+        message = f"Method {request.method} not allowed on {request.url.path}"
+        return ApiError(405, message, "METHOD_NOT_ALLOWED").response()
+    return ApiError(exc.status_code, str(exc.detail), "HTTP_ERROR").response()
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    # Only server bugs get here; client mistakes are ApiErrors with 4xx statuses.
+    logger.exception("unexpected error in %s %s", request.method, request.url.path)
+    return JSONResponse(
+        {
+            "error": "Internal server error",
+            "message": "Internal server error",
+            "code": "INTERNAL_ERROR",
+            "retriable": True,
+        },
+        status_code=500,
+    )

@@ -1,0 +1,128 @@
+"""Optional server behaviours (rate limits, idempotency, fault injection, renderer tuning).
+
+Everything that changes the wire behaviour is off by default, so a plain server behaves like the
+hosted API on a good day. Tests and benchmarks switch behaviours on through `ServerOptions`,
+the `pictify-ssg serve` flags or `PICTIFY_LOCAL_*` environment variables.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+CaptureMode = Literal["fast", "default"]
+"""How screenshots are taken.
+
+``fast`` asks Chromium's DevTools protocol for an image with ``optimizeForSpeed`` (a cheaper zlib
+setting, ~3x faster for PNG); ``default`` uses Playwright's ``page.screenshot`` (Chromium's default
+PNG encoder). ``default`` exists only so the benchmark can compare the two.
+"""
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """Behaviours of a `LocalServer`; every wire-visible behaviour is off by default.
+
+    Attributes:
+        rate_limit_per_minute: Requests allowed per API key per 60 s window. When set, every API
+            response carries ``X-RateLimit-Limit/Remaining/Reset`` and excess requests get 429
+            with a ``Retry-After`` header and a ``retry_after`` body field. ``None`` disables.
+        idempotency: Replay the stored response when a POST repeats an ``Idempotency-Key``
+            (same key and body); a reused key with a different body gets 409.
+        latency_ms: Extra delay added before every API request is handled.
+        error_rate: Share (0-1) of API requests answered with an injected 503.
+        throttle_rate: Share (0-1) of API requests answered with an injected 429.
+        drop_rate: Share (0-1) of API requests whose connection is closed without a response.
+        batch_item_failure_rate: Share (0-1) of batch items that fail with an injected error.
+        seed: Seed for every random fault decision; the same seed and the same sequence of
+            requests give the same faults.
+        batch_item_urls: Include ``url``, ``width`` and ``height`` in batch result items. ``False``
+            mimics the hosted API, whose batch results carry no URLs.
+        batch_item_delay_ms: Pause before each batch item renders, so tests can watch a batch
+            in ``processing`` state or cancel it midway.
+        browsers: Chromium processes to run. Each encodes screenshots on its own browser thread,
+            so two processes roughly double PNG throughput on two cores.
+        pages_per_browser: Reused pages (tabs) per Chromium process.
+        capture: Screenshot strategy, see `CaptureMode`.
+        render_timeout_s: Upper bound for loading one page before the render fails.
+    """
+
+    rate_limit_per_minute: int | None = None
+    idempotency: bool = False
+    latency_ms: int = 0
+    error_rate: float = 0.0
+    throttle_rate: float = 0.0
+    drop_rate: float = 0.0
+    batch_item_failure_rate: float = 0.0
+    seed: int = 0
+    batch_item_urls: bool = True
+    batch_item_delay_ms: int = 0
+    browsers: int = 2
+    pages_per_browser: int = 1
+    capture: CaptureMode = "fast"
+    render_timeout_s: float = 30.0
+
+    def __post_init__(self) -> None:
+        for name in ("error_rate", "throttle_rate", "drop_rate", "batch_item_failure_rate"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"ServerOptions.{name} must be between 0 and 1, got {value}")
+        if self.rate_limit_per_minute is not None and self.rate_limit_per_minute < 1:
+            raise ValueError("ServerOptions.rate_limit_per_minute must be at least 1")
+        if self.browsers < 1 or self.pages_per_browser < 1:
+            raise ValueError("ServerOptions.browsers and pages_per_browser must be at least 1")
+        if self.latency_ms < 0 or self.batch_item_delay_ms < 0:
+            raise ValueError("ServerOptions delays must not be negative")
+        if self.capture not in ("fast", "default"):
+            raise ValueError("ServerOptions.capture must be 'fast' or 'default'")
+
+    @property
+    def faults_enabled(self) -> bool:
+        """Whether any per-request fault is configured."""
+        return bool(self.latency_ms or self.error_rate or self.throttle_rate or self.drop_rate)
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **overrides: object
+    ) -> ServerOptions:
+        """Build options from ``PICTIFY_LOCAL_<FIELD>`` variables, then apply ``overrides``.
+
+        Args:
+            environ: Where to read variables from (default: ``os.environ``).
+            **overrides: Field values that win over the environment (``None`` values are skipped,
+                so unset CLI flags do not mask the environment).
+
+        Returns:
+            The options.
+
+        Raises:
+            ValueError: A variable cannot be parsed or a value is out of range.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in dataclasses.fields(cls):
+            raw = env.get(f"PICTIFY_LOCAL_{field.name.upper()}")
+            if raw is not None and raw.strip():
+                values[field.name] = _parse(field.name, str(field.type), raw.strip())
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _parse(name: str, annotation: str, raw: str) -> object:
+    try:
+        if annotation == "bool":
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if annotation.startswith("int"):
+            return int(raw)
+        if annotation == "float":
+            return float(raw)
+    except ValueError:
+        raise ValueError(f"PICTIFY_LOCAL_{name.upper()}: cannot parse {raw!r}") from None
+    return raw

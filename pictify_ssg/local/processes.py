@@ -1,0 +1,75 @@
+"""Waiting for child processes to be gone, so "stopped" means no Chromium is left running.
+
+Playwright's ``browser.close()`` returns before every Chromium helper process has exited, and a
+test (or a user) checking for leftovers right after ``stop()`` would still see them. Linux
+exposes the process tree under ``/proc``; elsewhere the wait is skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (empty where ``/proc`` is unavailable)."""
+    children: dict[int, list[int]] = {}
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return set()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name may contain spaces and parentheses; the ppid follows the last ")".
+        fields = stat.rsplit(")", 1)[-1].split()
+        if len(fields) > 1:
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def kill(pids: set[int]) -> None:
+    """SIGKILL whatever is left (last resort after a graceful close)."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, 9)
+
+
+def children(pid: int) -> set[int]:
+    """Direct children of ``pid``."""
+    return {child for child in descendants(pid) if _parent(child) == pid}
+
+
+def command_line(pid: int) -> str:
+    """The command line of ``pid`` ('' when unknown)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1

@@ -1,0 +1,66 @@
+"""Render a job, store the file, and describe the result the way the wire format does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+
+from pictify_ssg.local.errors import ApiError
+from pictify_ssg.local.ids import new_uid, now_iso
+from pictify_ssg.local.renderer import RenderError, RenderJob
+from pictify_ssg.local.state import ServerState
+
+_EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp", "pdf": "pdf"}
+
+
+def render_failure(exc: RenderError) -> ApiError:
+    """A renderer failure as an error response (``retriable`` tells clients whether to retry)."""
+    return ApiError(exc.status, exc.message, exc.code, extra={"retriable": exc.status >= 500})
+
+
+async def produce(
+    state: ServerState,
+    job: RenderJob,
+    *,
+    format_label: str | None = None,
+    request: Request | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Render ``job``, store the file and its image record.
+
+    Args:
+        state: The server.
+        job: What to render.
+        format_label: The format name to report (``jpg`` when the caller asked for ``jpg``).
+        request: The request being served (only for the URL root before the server knows it).
+        extra: More fields for the image record (``templateUid``, ``source``...).
+
+    Returns:
+        The image record: ``id``, ``url``, ``width``, ``height``, ``format``, ``size``,
+        ``createdAt`` and ``extra``.
+
+    Raises:
+        ApiError: The render failed.
+    """
+    try:
+        output = await state.renderer.render(job)
+    except RenderError as exc:
+        raise render_failure(exc) from None
+    uid = new_uid()
+    name = f"{uid}.{_EXTENSIONS[output.format]}"
+    state.storage.write_file(name, output.data)
+    state.stats.record_render()
+    created = now_iso()
+    record: dict[str, Any] = {
+        "id": uid,
+        "url": state.file_url(name, request),
+        "width": output.width,
+        "height": output.height,
+        "format": format_label or output.format,
+        "size": len(output.data),
+        "createdAt": created,
+        **(extra or {}),
+    }
+    state.storage.put("image", uid, record, created)
+    return record

@@ -1,0 +1,204 @@
+"""Request bodies the server accepts, validated by pydantic (camelCase on the wire).
+
+The server keeps its own request models rather than sharing the client's: the client models
+describe what the hosted API returns, these describe what this server is willing to accept.
+Unknown fields are ignored, as the hosted API does.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+from starlette.requests import Request
+
+from pictify_ssg.local.errors import ApiError, validation_failed
+
+MAX_DIMENSION = 4096
+MAX_HTML_BYTES = 500 * 1024
+MAX_LAYOUTS = 20
+MAX_VARIABLE_SETS = 100
+LAYOUT_KEY_PATTERN = r"^[a-z0-9-]{1,64}$"
+
+Dimension = Annotated[int, Field(ge=1, le=MAX_DIMENSION)]
+Quality = Annotated[float, Field(ge=0.1, le=1.0)]
+LayoutKey = Annotated[str, Field(pattern=LAYOUT_KEY_PATTERN)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True
+    )
+
+
+class VariableDefinition(BaseModel):
+    """A declared template variable; engine-specific keys are kept as they are."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    type: str = "text"
+    default_value: Any = Field(default="", alias="defaultValue")
+    description: str | None = None
+    validation: dict[str, Any] | None = None
+
+
+class LayoutSpec(_Body):
+    """A layout variant: another size (and optionally other HTML) of the same template."""
+
+    name: str | None = None
+    width: Dimension | None = None
+    height: Dimension | None = None
+    html: str | None = None
+
+
+def _check_html_size(html: str | None) -> str | None:
+    if html is not None and len(html.encode()) > MAX_HTML_BYTES:
+        raise ApiError(413, "Template HTML exceeds 500 KB", "TEMPLATE_TOO_LARGE")
+    return html
+
+
+class TemplateFields(_Body):
+    """Fields shared by template create and update (all optional here)."""
+
+    name: Annotated[str, Field(max_length=500)] | None = None
+    html: str | None = None
+    engine: Literal["html"] | None = None
+    width: Dimension | None = None
+    height: Dimension | None = None
+    variable_definitions: list[VariableDefinition] | None = None
+    variables: list[str] | None = None
+    output_format: Literal["image", "pdf"] | None = None
+    js_enabled: bool | None = None
+    strict_variables: bool | None = None
+    type: str | None = None
+    category: str | None = None
+    tags: list[str] | None = None
+    layouts: Annotated[dict[LayoutKey, LayoutSpec], Field(max_length=MAX_LAYOUTS)] | None = None
+    pdf_preset: str | None = None
+
+    @field_validator("engine", mode="before")
+    @classmethod
+    def _only_html(cls, value: object) -> object:
+        if value == "fabric":
+            raise ValueError("the local server supports only engine 'html' (fabric is retired)")
+        return value
+
+
+class TemplateCreate(TemplateFields):
+    """``POST /templates``."""
+
+    html: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _needs_html(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "html" not in data and "fabricJSData" in data:
+            raise ValueError("fabricJSData templates are not supported; send 'html'")
+        return data
+
+
+class TemplateUpdate(TemplateFields):
+    """``PUT /templates/{uid}`` (partial update)."""
+
+
+class ImageRequest(_Body):
+    """``POST /image``: exactly one of ``html``, ``url``, ``template``."""
+
+    html: str | None = None
+    url: str | None = None
+    template: str | None = None
+    variables: dict[str, Any] = Field(default_factory=dict)
+    width: Dimension = 1280
+    height: Dimension = 720
+    selector: Annotated[str, Field(min_length=1)] | None = None
+    file_extension: str = "png"
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError("url must be an absolute http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ImageRequest:
+        given = [name for name in ("html", "url", "template") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("exactly one of 'html', 'url' or 'template' is required")
+        return self
+
+    @property
+    def output_format(self) -> Literal["png", "jpeg", "webp"]:
+        """The output format; unknown extensions become PNG, as on the hosted API."""
+        ext = self.file_extension.lower()
+        if ext in ("jpg", "jpeg"):
+            return "jpeg"
+        if ext == "webp":
+            return "webp"
+        return "png"
+
+
+class RenderRequest(_Body):
+    """``POST /templates/{uid}/render``."""
+
+    variables: dict[str, Any] = Field(default_factory=dict)
+    format: Literal["png", "jpg", "jpeg", "webp", "pdf"] = "png"
+    quality: Quality = 0.9
+    width: Dimension | None = None
+    height: Dimension | None = None
+    layout: LayoutKey | None = None
+    layouts: Annotated[list[LayoutKey], Field(min_length=1, max_length=MAX_LAYOUTS)] | None = None
+
+
+class BatchRequest(_Body):
+    """``POST /templates/{uid}/batch-render``."""
+
+    variable_sets: Annotated[
+        list[dict[str, Any]], Field(min_length=1, max_length=MAX_VARIABLE_SETS)
+    ]
+    format: Literal["png", "jpg", "jpeg", "webp"] = "png"
+    quality: Quality = 0.9
+    concurrency: Annotated[int, Field(ge=1, le=10)] = 5
+    layout: LayoutKey | None = None
+    layouts: Annotated[list[LayoutKey], Field(min_length=1, max_length=MAX_LAYOUTS)] | None = None
+    webhook_url: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_csv(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "csvUrl" in data and "variableSets" not in data:
+            raise ValueError("csvUrl batches are not supported by the local server")
+        return data
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+async def parse_body(request: Request, model: type[ModelT]) -> ModelT:
+    """Read and validate a JSON body; an empty body counts as ``{}``.
+
+    Raises:
+        ApiError: 400 for malformed JSON, 422 for a body that fails validation, 413 for
+            oversized template HTML.
+    """
+    raw = await request.body()
+    if raw.strip():
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(400, "Request body is not valid JSON", "INVALID_JSON") from None
+    else:
+        data = {}
+    if not isinstance(data, dict):
+        raise ApiError(422, "Request body must be a JSON object", "VALIDATION_ERROR", errors=[])
+    _check_html_size(data.get("html") if isinstance(data.get("html"), str) else None)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_failed(exc) from None

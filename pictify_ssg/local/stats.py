@@ -1,0 +1,50 @@
+"""Thread-safe request counters, keyed by route template (``"POST /templates/{uid}/render"``)."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+
+class ServerStats:
+    """Counts requests per route and images rendered; readable from any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._routes: Counter[str] = Counter()
+        self._renders = 0
+
+    def record_request(self, route: str) -> None:
+        """Count one request to ``route`` (e.g. ``"GET /templates/{uid}"``)."""
+        with self._lock:
+            self._routes[route] += 1
+
+    def record_render(self, count: int = 1) -> None:
+        """Count images produced by Chromium."""
+        with self._lock:
+            self._renders += count
+
+    def count(self, route: str) -> int:
+        """Requests received for ``route`` (rejected ones included) since the last reset."""
+        with self._lock:
+            return self._routes[route]
+
+    @property
+    def total_renders(self) -> int:
+        """Images rendered since the last reset."""
+        with self._lock:
+            return self._renders
+
+    def snapshot(self) -> dict[str, int]:
+        """A copy of every route counter."""
+        with self._lock:
+            return dict(self._routes)
+
+    def reset(self) -> None:
+        """Zero every counter."""
+        with self._lock:
+            self._routes.clear()
+            self._renders = 0
+
+    def __repr__(self) -> str:
+        return f"ServerStats(total_renders={self.total_renders}, routes={self.snapshot()})"
