@@ -3,9 +3,22 @@
 Signals used, in Pelican's order:
 
 - ``initialized``: validate the ``PICTIFY_*`` settings (fail fast with a clear message);
-- ``all_generators_finalized``: every article, page and translation exists and nothing is
-  written yet, so all cards are made in one core build and handed to the content objects;
-- ``content_written``: write the tags into the ``<head>`` of each written article or page.
+- ``all_generators_finalized``: every article, page and translation exists, and so does every
+  category, tag and author, and nothing is written yet: all cards (the listing cards of
+  :mod:`pictify_pelican.listings` too, unless ``PICTIFY_LISTING_CARDS = False``) are made in
+  one core build and handed out; the build's summary line is printed once, beside Pelican's
+  ``Done:`` line, at every verbosity (:mod:`pictify_pelican.summary`);
+- ``content_written``: write the tags into the ``<head>`` of each written article, page and
+  listing page (every page of a paginated listing), unless ``PICTIFY_WRITE_TAGS = False``.
+
+What themes can use: ``article.og_image`` / ``page.og_image`` (see
+:mod:`pictify_pelican.content`), ``category.og_image``, ``tag.og_image`` and
+``author.og_image`` on their listing pages, and ``pictify_site_og_image`` (the site card of
+the home page and archives) everywhere.
+
+Pelican-only settings (not options of the core): ``PICTIFY_INCLUDE_DRAFTS`` (default
+``False``), ``PICTIFY_WRITE_TAGS`` (default ``True``) and ``PICTIFY_LISTING_CARDS`` (default
+``True``).
 """
 
 from __future__ import annotations
@@ -18,14 +31,34 @@ from typing import Any
 import pelican.plugins.signals as signals
 
 from pictify_pelican.content import apply_card, collect, content_key, content_options, record
+from pictify_pelican.listings import (
+    SITE_KEY,
+    Listings,
+    collect_listings,
+    listing_key,
+    retarget,
+    site_description,
+    written_url,
+)
 from pictify_pelican.settings import AdapterOptions, config_dir, is_configured, read_settings
-from pictify_ssg.core import BuildReport, CardResult, Pipeline, Settings, SiteInfo, inject_meta_tags
+from pictify_pelican.summary import SummaryLine
+from pictify_ssg.core import (
+    BuildReport,
+    CardResult,
+    MetaTag,
+    Pipeline,
+    Settings,
+    SiteInfo,
+    inject_meta_tags,
+)
 
 # Under ``pelican.``: shown by Pelican's handler; `--fatal warnings` stops on them.
 log = logging.getLogger("pelican.plugins.pictify")
 
 #: Settings key carrying the run's state to every signal (Pelican copies settings into contexts).
 STATE_KEY = "pictify_state"
+#: Context variable with the site card's URL, for themes that write their own tags.
+SITE_IMAGE_KEY = "pictify_site_og_image"
 
 
 @dataclass
@@ -37,6 +70,7 @@ class RunState:
     config_dir: Path
     cards: dict[str, CardResult] = field(default_factory=dict)
     report: BuildReport | None = None
+    listings: Listings = field(default_factory=Listings)
 
 
 def register() -> None:
@@ -63,7 +97,7 @@ def _site(settings: dict[str, Any]) -> SiteInfo:
     return SiteInfo(
         name=str(settings.get("SITENAME") or ""),
         url=str(settings.get("SITEURL") or "") or None,
-        description=str(settings.get("SITESUBTITLE") or "") or None,
+        description=site_description(settings),
         lang=str(settings.get("DEFAULT_LANG") or "en"),
         config_dir=config_dir(settings),
         output_dir=Path(settings["OUTPUT_PATH"]),
@@ -73,17 +107,16 @@ def _site(settings: dict[str, Any]) -> SiteInfo:
 
 
 def all_generators_finalized(generators: list[Any]) -> None:
-    """Make every card in one core build and hand each content object its card."""
+    """Make every card in one core build and hand each content object and listing its card."""
     if not generators:
         return
     settings = generators[0].settings
     state: RunState | None = settings.get(STATE_KEY)
     if state is None:
         return
-    contents = collect(generators, include_drafts=state.options.include_drafts)
     pages = []
     by_key = {}
-    for content in contents:
+    for content in collect(generators, include_drafts=state.options.include_drafts):
         try:
             options = content_options(content.metadata)
         except ValueError as error:
@@ -91,10 +124,17 @@ def all_generators_finalized(generators: list[Any]) -> None:
             options = {}
         pages.append(record(content, options))
         by_key[content_key(content)] = content
-    # The core logs to "pictify_ssg"; Pelican's handler sits on the root logger, so those
-    # records are shown as they are (re-logging report.warnings would print each twice).
-    with Pipeline(state.settings, config_dir=state.config_dir) as pipeline:
+    state.listings = (
+        collect_listings(generators, settings) if state.options.listing_cards else Listings()
+    )
+    pages.extend(state.listings.records)
+    # The core logs to "pictify_ssg"; Pelican's handler sits on the root logger, so its
+    # warnings are shown as they are (re-logging report.warnings would print each twice).
+    # Its INFO summary is the exception: SummaryLine prints it once at any verbosity.
+    summary = SummaryLine()
+    with summary, Pipeline(state.settings, config_dir=state.config_dir) as pipeline:
         report = pipeline.build(pages, _site(settings))
+        summary.fallback = report.summary_line
     if state.settings.gallery:
         gallery = Path(settings["OUTPUT_PATH"]) / state.settings.output_dir / "index.html"
         log.info("pictify: card gallery: %s", gallery)
@@ -104,21 +144,39 @@ def all_generators_finalized(generators: list[Any]) -> None:
         content = by_key.get(key)
         if content is not None:
             apply_card(content, card)
+        elif key in state.listings.wrappers:
+            # Themes writing their own tags can use {{ tag.og_image }} and the like.
+            state.listings.wrappers[key].og_image = card.url
+    site_card = state.cards.get(SITE_KEY)
+    if site_card is not None:
+        # Generators share one context dict: every template sees the variable.
+        generators[0].context[SITE_IMAGE_KEY] = site_card.url
 
 
 def content_written(path: str, context: dict[str, Any]) -> None:
-    """Write the card's tags into the ``<head>`` of a written article or page."""
+    """Write the card's tags into the ``<head>`` of a written article, page or listing page."""
     state: RunState | None = context.get(STATE_KEY)
     if state is None or not state.options.write_tags:
         return
-    content = context.get("article") or context.get("page")
-    if content is None or not hasattr(content, "relative_source_path"):
-        return
-    card = state.cards.get(content_key(content))
-    if card is None:
+    tags = _tags_for(context, state)
+    if not tags:
         return
     file = Path(path)
     html = file.read_text(encoding="utf-8")
-    updated = inject_meta_tags(html, card.tags)
+    updated = inject_meta_tags(html, tags)
     if updated != html:
         file.write_text(updated, encoding="utf-8")
+
+
+def _tags_for(context: dict[str, Any], state: RunState) -> tuple[MetaTag, ...]:
+    """The tags for the page written with ``context`` (empty: none of our pages)."""
+    content = context.get("article") or context.get("page")
+    if content is not None and hasattr(content, "relative_source_path"):
+        # An article's context also holds its category: never read it as a category page.
+        card = state.cards.get(content_key(content))
+        return card.tags if card is not None else ()
+    key = listing_key(context, state.listings)
+    card = state.cards.get(key) if key is not None else None
+    if key is None or card is None:
+        return ()
+    return retarget(card.tags, state.listings.urls[key], written_url(context))

@@ -1,8 +1,10 @@
 """``PICTIFY_*`` settings in ``pelicanconf.py``, validated into the core's settings model.
 
-Every core option ``name`` is the Pelican setting ``PICTIFY_NAME``. Two more settings belong to
-the adapter alone because they are about Pelican: ``PICTIFY_INCLUDE_DRAFTS`` and
-``PICTIFY_WRITE_TAGS``.
+Every core option ``name`` is the Pelican setting ``PICTIFY_NAME``. Three more settings belong
+to the adapter alone because they are about Pelican: ``PICTIFY_INCLUDE_DRAFTS`` (default
+``False``), ``PICTIFY_WRITE_TAGS`` (default ``True``) and ``PICTIFY_LISTING_CARDS`` (default
+``True``: cards for the home page, archives and category, tag and author pages; see
+:mod:`pictify_pelican.listings`).
 
 The plugin is *inert* unless the site asks for it: Pelican loads every installed namespace
 plugin when ``PLUGINS`` is unset, so merely installing pictify-ssg must change nothing. It acts
@@ -26,6 +28,7 @@ PREFIX = "PICTIFY_"
 ADAPTER_DEFAULTS: dict[str, bool] = {
     "PICTIFY_INCLUDE_DRAFTS": False,
     "PICTIFY_WRITE_TAGS": True,
+    "PICTIFY_LISTING_CARDS": True,
 }
 ENABLED = "PICTIFY_ENABLED"
 
@@ -42,10 +45,13 @@ class AdapterOptions:
         include_drafts: also make cards for draft articles and pages (``PICTIFY_INCLUDE_DRAFTS``).
         write_tags: write the tags into each page's ``<head>`` (``PICTIFY_WRITE_TAGS``); turn
             it off when the theme writes them from ``article.og_image`` itself.
+        listing_cards: also make cards for the home page, archives and category, tag and
+            author pages (``PICTIFY_LISTING_CARDS``).
     """
 
     include_drafts: bool = False
     write_tags: bool = True
+    listing_cards: bool = True
 
 
 def setting_name(field: str) -> str:

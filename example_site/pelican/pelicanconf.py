@@ -1,5 +1,8 @@
 """Example Pelican site for pictify-ssg: every article and page gets a card from ../card.html.
 
+So do the home page and archives (one site card), and each category, tag and author page;
+the paginated pages (index2.html, ...) share the card of their listing.
+
 Build it with `bash scripts/build-examples` (no API key needed: the local Chromium renders).
 """
 
@@ -17,6 +20,8 @@ ARTICLE_PATHS = ["tutorials", "international"]
 PAGE_PATHS = ["pages"]
 USE_FOLDER_AS_CATEGORY = True
 DELETE_OUTPUT_DIRECTORY = True
+# Pages of four articles: index.html, index2.html, ... all carry the site card.
+DEFAULT_PAGINATION = 4
 
 # No feeds: they need an absolute SITEURL in development and are not about cards.
 FEED_ALL_ATOM = None
@@ -29,3 +34,5 @@ PLUGINS = ["pictify"]
 # Relative paths start at this file's folder (the cache defaults to .cache/pictify here).
 PICTIFY_TEMPLATE_FILE = "../card.html"
 PICTIFY_GALLERY = True
+# Cards for the home page, archives and category/tag/author pages (the default).
+PICTIFY_LISTING_CARDS = True

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import os
+import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,6 +151,30 @@ def build_pelican(config_file: Path, **overrides: Any) -> PelicanBuild:
     state = pelican.settings.get(STATE_KEY)
     report = state.report if state is not None else None
     return PelicanBuild(pelican.settings, report, Path(pelican.settings["OUTPUT_PATH"]), contents)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def run_pelican_cli(config_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``pelican`` command on ``config_file`` as a user would, from its folder.
+
+    No API key is passed on; stdout and stderr are captured as text, without colour codes.
+    """
+    pelican = Path(sys.executable).with_name("pelican")
+    env = {k: v for k, v in os.environ.items() if k not in ("PICTIFY_API_KEY", "FORCE_COLOR")}
+    result = subprocess.run(
+        [str(pelican), "content", "-s", str(config_file), *args],
+        cwd=config_file.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env=env,
+    )
+    result.stdout = _ANSI.sub("", result.stdout)
+    result.stderr = _ANSI.sub("", result.stderr)
+    return result
 
 
 #: Chromium flags for tests: no sandbox (root in CI), no GPU, no background network calls.

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from pictify_pelican.listings import is_listing, retarget, site_description
 from pictify_pelican.plugin import STATE_KEY
 from pictify_pelican.settings import PictifySettingsError, is_configured, pelican_names
+from pictify_ssg.core import MetaTag
 
-from .helpers import EXAMPLE_SITE, PelicanBuild, build_pelican, meta_values, pelican_class, soup
+from .helpers import (
+    EXAMPLE_SITE,
+    PelicanBuild,
+    build_pelican,
+    meta_values,
+    pelican_class,
+    run_pelican_cli,
+    soup,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -104,6 +112,7 @@ def test_dotted_plugin_path_works_too(tmp_path: Path) -> None:
         ('PICTIFY_WIDTH = "wide"\n', "option 'PICTIFY_WIDTH'"),
         ('PICTIFY_TEMPLATE = "a"\nPICTIFY_TEMPLATE_FILE = "b.html"\n', "not both"),
         ("PICTIFY_INCLUDE_DRAFTS = 1\n", "PICTIFY_INCLUDE_DRAFTS must be True or False"),
+        ('PICTIFY_LISTING_CARDS = "no"\n', "PICTIFY_LISTING_CARDS must be True or False"),
     ],
 )
 def test_settings_errors_fail_fast_naming_the_setting(
@@ -127,15 +136,7 @@ def test_pelican_names_rewrites_option_names() -> None:
 
 def test_cli_reports_a_settings_error_without_traceback(tmp_path: Path) -> None:
     config = make_site(tmp_path, 'PICTIFY_API_KEY = "sk-do-not-print"\nPICTIFY_FORMAT = "gif"\n')
-    pelican = Path(sys.executable).with_name("pelican")
-    result = subprocess.run(
-        [str(pelican), "content", "-s", str(config)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = run_pelican_cli(config)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "PictifySettingsError" in output
@@ -148,13 +149,14 @@ def test_editing_one_title_re_renders_exactly_one_card(tmp_path: Path) -> None:
     config = make_site(tmp_path, card_settings(tmp_path / "cache"))
     first = build_pelican(config)
     assert first.report is not None
-    assert first.report.rendered == len(ARTICLES)
+    # The articles, the site card, category "misc" and tags "a" and "b".
+    assert first.report.rendered == len(ARTICLES) + 4 == first.report.pages
     article = tmp_path / "content" / "two.md"
     article.write_text(article.read_text("utf-8").replace("Second", "2nd"), "utf-8")
     second = build_pelican(config)
     assert second.report is not None
     assert second.report.rendered == 1
-    assert second.report.counts["cached"] == len(ARTICLES) - 1
+    assert second.report.counts["cached"] == second.report.pages - 1
     assert second.report.outcomes["two.md"] == "rendered"
 
 
@@ -168,14 +170,27 @@ def test_drafts_only_on_request(tmp_path: Path) -> None:
 
 
 def test_write_tags_off_leaves_the_html_to_the_theme(tmp_path: Path) -> None:
-    config = make_site(tmp_path, card_settings(tmp_path / "cache") + "PICTIFY_WRITE_TAGS = False\n")
-    build = build_pelican(config)
+    # A theme writing its own tags: listing templates read the card URLs the plugin hands out.
+    overrides = tmp_path / "theme-overrides"
+    overrides.mkdir()
+    (overrides / "tag.html").write_text("<p id=card>{{ tag.og_image }}</p>", "utf-8")
+    (overrides / "archives.html").write_text("<p id=card>{{ pictify_site_og_image }}</p>", "utf-8")
+    settings = card_settings(tmp_path / "cache") + (
+        f'PICTIFY_WRITE_TAGS = False\nTHEME_TEMPLATES_OVERRIDES = ["{overrides}"]\n'
+    )
+    build = build_pelican(make_site(tmp_path, settings))
     assert build.report is not None
-    assert len(build.report.cards) == len(ARTICLES)
+    cards = build.report.cards
+    assert len([k for k in cards if not is_listing(k)]) == len(ARTICLES)
+    assert not any("og:image" in p.read_text("utf-8") for p in build.output.rglob("*.html"))
     for content in build.contents:
-        assert content.og_image == build.report.cards[content.relative_source_path].url
-        page = soup(build.output / content.save_as)
-        assert meta_values(page, "property", "og:image") == []
+        assert content.og_image == cards[content.relative_source_path].url
+    assert (build.output / "tag" / "a.html").read_text("utf-8") == (
+        f"<p id=card>{cards['listing:tag:a'].url}</p>"
+    )
+    assert (build.output / "archives.html").read_text("utf-8") == (
+        f"<p id=card>{cards['listing:site'].url}</p>"
+    )
 
 
 def test_metadata_overrides_and_original_image(tmp_path: Path) -> None:
@@ -199,3 +214,73 @@ def test_metadata_overrides_and_original_image(tmp_path: Path) -> None:
     assert three.og_image_original == "/images/mine.png"
     # A value the plugin cannot read is a warning, not a crash: the article keeps a card.
     assert "four.md" in cards
+
+
+def test_listing_cards_off_makes_none(tmp_path: Path) -> None:
+    settings = card_settings(tmp_path / "cache") + "PICTIFY_LISTING_CARDS = False\n"
+    build = build_pelican(make_site(tmp_path, settings))
+    assert set(report(build)) == set(ARTICLES)
+    for name in ("index.html", "archives.html", "category/misc.html", "tag/a.html"):
+        page = soup(build.output / name)
+        assert meta_values(page, "property", "og:image") == [], name
+    for content in build.contents:
+        page = soup(build.output / content.save_as)
+        assert len(meta_values(page, "property", "og:image")) == 1
+
+
+def test_listing_cards_follow_exclude_and_pretty_urls(tmp_path: Path) -> None:
+    settings = card_settings(tmp_path / "cache") + (
+        'PICTIFY_EXCLUDE = ["tag/**"]\nAUTHOR = "Ana Ölund"\nDEFAULT_PAGINATION = 1\n'
+        'CATEGORY_URL = "category/{slug}/"\nCATEGORY_SAVE_AS = "category/{slug}/index.html"\n'
+        'ARCHIVES_SAVE_AS = ""\n'
+    )
+    build = build_pelican(make_site(tmp_path, settings))
+    outcomes = report(build)
+    assert outcomes["listing:tag:a"] == "excluded"
+    assert outcomes["listing:author:ana-olund"] == "rendered"
+    assert build.report is not None
+    cards = build.report.cards
+    assert not (build.output / "archives.html").exists()
+    # One article per page: three pages of the category share its card, each names itself.
+    category = cards["listing:category:misc"]
+    for name, url in [
+        ("category/misc/index.html", "category/misc/"),
+        ("category/misc/index2.html", "category/misc/index2.html"),
+        ("category/misc/index3.html", "category/misc/index3.html"),
+    ]:
+        page = soup(build.output / name)
+        assert meta_values(page, "property", "og:image") == [category.url], name
+        assert meta_values(page, "property", "og:url") == [f"{SITE_URL}/{url}"], name
+    tag_page = soup(build.output / "tag" / "a.html")
+    assert meta_values(tag_page, "property", "og:image") == []
+
+
+def test_cli_summary_line_on_a_cold_build(tmp_path: Path) -> None:
+    config = make_site(tmp_path, card_settings(tmp_path / "cache"))
+    result = run_pelican_cli(config)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("pictify: ")]
+    assert len(lines) == 1, result.stdout
+    assert lines[0].startswith("pictify: 7 pages, 0 cached, 7 rendered"), lines[0]
+    assert "pictify:" not in result.stderr
+
+
+def test_site_description_falls_back_to_the_themes_setting() -> None:
+    assert site_description({"SITESUBTITLE": "Sub", "SITEDESCRIPTION": "Desc"}) == "Sub"
+    assert site_description({"SITESUBTITLE": " ", "SITEDESCRIPTION": "Desc"}) == "Desc"
+    assert site_description({}) is None
+
+
+def test_retarget_points_og_url_at_the_page_sharing_the_card() -> None:
+    tags = (
+        MetaTag("property", "og:image", "https://x.org/a.png"),
+        MetaTag("property", "og:url", "https://x.org/blog/tag/a.html"),
+    )
+    assert retarget(tags, "tag/a.html", "tag/a.html") == tags
+    assert (
+        retarget(tags, "tag/a.html", "tag/a2.html")[1].content == "https://x.org/blog/tag/a2.html"
+    )
+    home = (MetaTag("property", "og:url", "https://x.org/blog/"),)
+    assert retarget(home, "", "archives.html")[0].content == "https://x.org/blog/archives.html"
+    # A base that cannot be recovered: better no og:url than one naming another page.
+    assert retarget(home, "other.html", "archives.html") == ()
