@@ -50,6 +50,18 @@ def add_serve(subparsers: Subparsers) -> None:
         "--data-dir", default=None, help="state directory (default: the user cache dir)"
     )
     parser.add_argument(
+        "--retention-hours",
+        dest="retention_hours",
+        type=_hours,
+        default=None,
+        metavar="HOURS",
+        help=(
+            "delete rendered files, image records and finished batches older than this, at "
+            "start-up and every 10 minutes; templates are kept; 0 keeps everything "
+            "(default: $PICTIFY_LOCAL_RETENTION_HOURS, else 168 = 7 days)"
+        ),
+    )
+    parser.add_argument(
         "--api-key",
         action="append",
         default=None,
@@ -75,6 +87,17 @@ def add_serve(subparsers: Subparsers) -> None:
     parser.set_defaults(handler=_serve)
 
 
+def _hours(raw: str) -> float:
+    """``--retention-hours``: a non-negative number (argparse reports the error)."""
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {raw!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (keep everything) or more, got {raw!r}")
+    return value
+
+
 def _serve(args: argparse.Namespace) -> int:
     from pictify_ssg.local.options import ServerOptions
     from pictify_ssg.local.server import serve
@@ -82,6 +105,7 @@ def _serve(args: argparse.Namespace) -> int:
     overrides = {dest: getattr(args, dest) for _, dest, _, _ in _OPTION_FLAGS}
     overrides["idempotency"] = args.idempotency
     overrides["batch_item_urls"] = args.batch_item_urls
+    overrides["retention_hours"] = args.retention_hours
     try:
         options = ServerOptions.from_env(**overrides)
     except ValueError as exc:

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp
 from pictify_ssg.local.batches import BatchManager
 from pictify_ssg.local.errors import ApiError
 from pictify_ssg.local.gateway import Gateway
+from pictify_ssg.local.retention import Maintenance, Pruner
 from pictify_ssg.local.routes import batches, files, images, templates
 from pictify_ssg.local.state import ServerState
 
@@ -27,11 +28,17 @@ def build_app(state: ServerState) -> ASGIApp:
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         assert state.batches is not None
+        assert state.maintenance is not None
+        state.batches.owner.register()
+        # Synchronous (an indexed lookup), so results polled right after start-up are final.
         state.batches.recover()
+        state.maintenance.start()
         try:
             yield
         finally:
+            await state.maintenance.stop()
             await state.batches.close()
+            state.batches.owner.unregister()
             await state.renderer.close()
 
     app = Starlette(
@@ -46,6 +53,11 @@ def build_app(state: ServerState) -> ASGIApp:
     app.state.pictify = state
     gateway = Gateway(app, app.router, state)
     state.batches = BatchManager(state, gateway.faults)
+    state.maintenance = Maintenance(
+        Pruner(state.storage, state.options.retention_hours),
+        state.batches.recover,
+        state.options.prune_interval_s,
+    )
     return gateway
 
 

@@ -3,6 +3,11 @@
 ``pending`` (accepted) -> ``processing`` (first item starts) -> ``completed`` (every item
 succeeded) / ``partial`` (some failed) / ``failed`` (all failed) / ``cancelled``. A cancelled
 batch keeps the results of items that had already finished.
+
+Each batch records its `Owner`; unfinished batches are stored "open". When a server stops, its
+own unfinished batches are failed at once; batches left open by a server that died are failed
+by `BatchManager.recover` (at start-up and periodically), never those of a live server sharing
+the data directory.
 """
 
 from __future__ import annotations
@@ -11,13 +16,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from starlette.requests import Request
 
 from pictify_ssg.local.errors import ApiError
 from pictify_ssg.local.faults import FaultInjector
-from pictify_ssg.local.ids import new_batch_id, now_iso
+from pictify_ssg.local.ids import iso, new_batch_id, now_iso
+from pictify_ssg.local.ownership import STALE_BATCH_HOURS, Owner, owner_gone
 from pictify_ssg.local.publish import produce
 from pictify_ssg.local.renderer import RenderJob
 from pictify_ssg.local.schemas import BatchRequest
@@ -28,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 TERMINAL = frozenset({"completed", "partial", "failed", "cancelled"})
 _URL_FIELDS = ("url", "width", "height", "id", "format", "images")
+INTERRUPTED = "Interrupted: the server stopped or restarted before the batch finished"
 
 
 class BatchManager:
@@ -36,23 +44,51 @@ class BatchManager:
     Args:
         state: The server.
         faults: Decides which items fail on purpose.
+        owner: This server instance, recorded on every batch it accepts.
     """
 
-    def __init__(self, state: ServerState, faults: FaultInjector) -> None:
+    def __init__(
+        self, state: ServerState, faults: FaultInjector, owner: Owner | None = None
+    ) -> None:
         self._state = state
         self._faults = faults
+        self.owner = owner or Owner.new()
+        # Only running batches live here; finished ones are read back from storage, so a long
+        # `pictify-ssg serve` does not keep every batch in memory and pruned ones are gone.
         self._docs: dict[str, dict[str, Any]] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._sequence = 0
 
-    def recover(self) -> None:
-        """Mark batches a previous server process left unfinished as failed."""
-        for doc in self._state.storage.all("batch"):
-            if doc["status"] not in TERMINAL:
-                doc["status"] = "failed"
-                doc["completedAt"] = now_iso()
-                doc["error"] = "Interrupted by a server restart"
-                self._save(doc)
+    def recover(self, now: datetime | None = None) -> int:
+        """Fail unfinished batches whose server is gone (thread-safe: storage only).
+
+        A batch is taken over when its owner instance stopped, its process is gone, or it was
+        created more than `STALE_BATCH_HOURS` ago; batches of this instance never are.
+
+        Args:
+            now: The current time (default: the clock).
+
+        Returns:
+            How many batches were failed.
+        """
+        stale_before = iso((now or datetime.now(timezone.utc)) - timedelta(hours=STALE_BATCH_HOURS))
+        failed = 0
+        for doc in self._state.storage.open_documents("batch"):
+            owner = doc.get("owner")
+            if isinstance(owner, Mapping) and owner.get("instance") == self.owner.instance:
+                continue
+            stale = str(doc.get("createdAt", "")) < stale_before
+            if doc.get("status") in TERMINAL or stale or owner_gone(owner):
+                self._interrupt(doc)
+                failed += 1
+        return failed
+
+    def _interrupt(self, doc: dict[str, Any]) -> None:
+        if doc.get("status") not in TERMINAL:
+            doc["status"] = "failed"
+            doc["completedAt"] = now_iso()
+            doc["error"] = INTERRUPTED
+        self._save(doc)
 
     def submit(
         self, template: Mapping[str, Any], body: BatchRequest, request: Request
@@ -77,6 +113,7 @@ class BatchManager:
             "createdAt": now,
             "startedAt": None,
             "completedAt": None,
+            "owner": self.owner.to_doc(),
         }
         self._docs[doc["batchId"]] = doc
         self._save(doc)
@@ -84,7 +121,7 @@ class BatchManager:
             self._run(doc, dict(template), body, request, self._sequence)
         )
         self._tasks[doc["batchId"]] = task
-        task.add_done_callback(lambda _: self._tasks.pop(doc["batchId"], None))
+        task.add_done_callback(lambda _: self._forget(doc["batchId"]))
         return {
             "batchId": doc["batchId"],
             "id": doc["batchId"],
@@ -123,13 +160,24 @@ class BatchManager:
         }
 
     async def close(self) -> None:
-        """Stop every running batch (they are marked failed on the next start)."""
+        """Stop every running batch and store it as failed (finished items keep results)."""
         tasks = list(self._tasks.values())
+        docs = list(self._docs.values())
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        for doc in docs:
+            if doc["status"] not in TERMINAL:
+                self._interrupt(doc)
+        self._docs.clear()
+
+    def _forget(self, batch_id: str) -> None:
+        self._tasks.pop(batch_id, None)
+        doc = self._docs.get(batch_id)
+        if doc is not None and doc["status"] in TERMINAL:
+            del self._docs[batch_id]
 
     async def _run(
         self,
@@ -251,7 +299,13 @@ class BatchManager:
         return body
 
     def _save(self, doc: Mapping[str, Any]) -> None:
-        self._state.storage.put("batch", doc["batchId"], dict(doc), doc["createdAt"])
+        self._state.storage.put(
+            "batch",
+            doc["batchId"],
+            dict(doc),
+            doc["createdAt"],
+            unfinished=doc["status"] not in TERMINAL,
+        )
 
 
 def _public(record: Mapping[str, Any]) -> dict[str, Any]:

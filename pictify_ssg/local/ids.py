@@ -24,4 +24,10 @@ def now_iso() -> str:
     Microseconds (not the hosted API's milliseconds) so two updates in quick succession still get
     different ``updatedAt`` values, which clients use as a change marker.
     """
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return iso(datetime.now(timezone.utc))
+
+
+def iso(moment: datetime) -> str:
+    """``moment`` (timezone-aware) in the stored format, which sorts as text like in time."""
+    utc = moment.astimezone(timezone.utc)
+    return utc.isoformat(timespec="microseconds").replace("+00:00", "Z")

@@ -1,8 +1,9 @@
-"""Optional server behaviours (rate limits, idempotency, fault injection, renderer tuning).
+"""Optional server behaviours (rate limits, idempotency, faults, renderer tuning, retention).
 
 Everything that changes the wire behaviour is off by default, so a plain server behaves like the
-hosted API on a good day. Tests and benchmarks switch behaviours on through `ServerOptions`,
-the `pictify-ssg serve` flags or `PICTIFY_LOCAL_*` environment variables.
+hosted API on a good day; retention is on, like the hosted API's 7 days for batch results.
+Tests and benchmarks switch behaviours on through `ServerOptions`, the `pictify-ssg serve` flags
+or `PICTIFY_LOCAL_*` environment variables.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ PNG encoder). ``default`` exists only so the benchmark can compare the two.
 
 @dataclass(frozen=True)
 class ServerOptions:
-    """Behaviours of a `LocalServer`; every wire-visible behaviour is off by default.
+    """Behaviours of a `LocalServer`; every wire-visible behaviour except retention is off.
 
     Attributes:
         rate_limit_per_minute: Requests allowed per API key per 60 s window. When set, every API
@@ -48,6 +49,12 @@ class ServerOptions:
         pages_per_browser: Reused pages (tabs) per Chromium process.
         capture: Screenshot strategy, see `CaptureMode`.
         render_timeout_s: Upper bound for loading one page before the render fails.
+        retention_hours: Rendered files, image records and finished batches older than this
+            are deleted at start-up and then every ``prune_interval_s`` (afterwards
+            ``GET /image/{id}`` and the file URL answer 404). Templates are kept. Default 168
+            (7 days, the hosted API's retention for batch results) unless
+            ``PICTIFY_LOCAL_RETENTION_HOURS`` says otherwise; 0 keeps everything.
+        prune_interval_s: Seconds between two retention runs of a running server.
     """
 
     rate_limit_per_minute: int | None = None
@@ -64,6 +71,10 @@ class ServerOptions:
     pages_per_browser: int = 1
     capture: CaptureMode = "fast"
     render_timeout_s: float = 30.0
+    # Read from the environment even without `from_env`, so the backend the core embeds
+    # (built with plain `ServerOptions()`) honours a user's retention choice too.
+    retention_hours: float = dataclasses.field(default_factory=lambda: default_retention_hours())
+    prune_interval_s: float = 600.0
 
     def __post_init__(self) -> None:
         for name in ("error_rate", "throttle_rate", "drop_rate", "batch_item_failure_rate"):
@@ -76,6 +87,10 @@ class ServerOptions:
             raise ValueError("ServerOptions.browsers and pages_per_browser must be at least 1")
         if self.latency_ms < 0 or self.batch_item_delay_ms < 0:
             raise ValueError("ServerOptions delays must not be negative")
+        if not self.retention_hours >= 0:  # also refuses NaN
+            raise ValueError("ServerOptions.retention_hours must be 0 (keep) or more")
+        if not self.prune_interval_s > 0:
+            raise ValueError("ServerOptions.prune_interval_s must be positive")
         if self.capture not in ("fast", "default"):
             raise ValueError("ServerOptions.capture must be 'fast' or 'default'")
 
@@ -109,6 +124,24 @@ class ServerOptions:
                 values[field.name] = _parse(field.name, str(field.type), raw.strip())
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+DEFAULT_RETENTION_HOURS = 168.0
+"""7 days, like the hosted API's retention for batch results."""
+
+
+def default_retention_hours(environ: Mapping[str, str] | None = None) -> float:
+    """``PICTIFY_LOCAL_RETENTION_HOURS`` when set, else `DEFAULT_RETENTION_HOURS`.
+
+    Raises:
+        ValueError: The variable is not a number.
+    """
+    raw = (os.environ if environ is None else environ).get("PICTIFY_LOCAL_RETENTION_HOURS", "")
+    if not raw.strip():
+        return DEFAULT_RETENTION_HOURS
+    value = _parse("retention_hours", "float", raw.strip())
+    assert isinstance(value, float)
+    return value
 
 
 def _parse(name: str, annotation: str, raw: str) -> object:

@@ -1,5 +1,6 @@
-"""Waiting for child processes to be gone, so "stopped" means no Chromium is left running.
+"""Process checks: waiting for Chromium to be gone, and telling whether a server still runs.
 
+Waiting for child processes makes "stopped" mean no Chromium is left running:
 Playwright's ``browser.close()`` returns before every Chromium helper process has exited, and a
 test (or a user) checking for leftovers right after ``stop()`` would still see them. Linux
 exposes the process tree under ``/proc``; elsewhere the wait is skipped.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from pathlib import Path
 
 
@@ -73,3 +75,56 @@ def _parent(pid: int) -> int:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[1])
     except (OSError, IndexError, ValueError):
         return -1
+
+
+def process_start(pid: int) -> int | None:
+    """When ``pid`` started, in clock ticks since boot (``None`` where ``/proc`` is missing).
+
+    Together with the pid this names a process uniquely, even after the pid is reused.
+    """
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists on this machine, on any platform.
+
+    Unknown answers count as alive: callers use this to decide whether another server's work
+    may be taken over, and wrongly taking it over is the worse mistake.
+    """
+    if pid <= 0:
+        return False
+    if Path("/proc/self").is_dir():
+        return alive(pid)
+    if sys.platform == "win32":
+        return _windows_pid_alive(pid)
+    try:
+        # Signal 0 only checks that the process exists (POSIX; never used on Windows, where
+        # os.kill would terminate the process).
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # e.g. EPERM: it exists but belongs to another user
+    return True
+
+
+if sys.platform == "win32":
+
+    def _windows_pid_alive(pid: int) -> bool:
+        import ctypes
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        query_limited_information, still_active, access_denied = 0x1000, 259, 5
+        handle = kernel32.OpenProcess(query_limited_information, False, pid)
+        if not handle:
+            return ctypes.get_last_error() == access_denied
+        try:
+            code = ctypes.c_ulong()
+            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                return True
+            return bool(code.value == still_active)
+        finally:
+            kernel32.CloseHandle(handle)

@@ -38,7 +38,7 @@ async def produce(
 
     Returns:
         The image record: ``id``, ``url``, ``width``, ``height``, ``format``, ``size``,
-        ``createdAt`` and ``extra``.
+        ``createdAt``, ``extra`` and the stored ``file`` name.
 
     Raises:
         ApiError: The render failed.
@@ -61,6 +61,8 @@ async def produce(
         "size": len(output.data),
         "createdAt": created,
         **(extra or {}),
+        # Not on the wire: lets retention delete the file with its record.
+        "file": name,
     }
     state.storage.put("image", uid, record, created)
     return record

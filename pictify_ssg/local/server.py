@@ -19,6 +19,7 @@ import uvicorn
 from pictify_ssg.local.app import build_app
 from pictify_ssg.local.options import ServerOptions
 from pictify_ssg.local.renderer import Renderer
+from pictify_ssg.local.retention import PruneReport
 from pictify_ssg.local.state import ServerState
 from pictify_ssg.local.stats import ServerStats
 from pictify_ssg.local.storage import Storage, default_data_dir
@@ -122,6 +123,9 @@ class LocalServer:
 
     ``__enter__`` (or `start`) returns once the server accepts requests; `stop` shuts it down
     and closes every Chromium process it started. Chromium itself starts on the first render.
+    Rendered files, image records and finished batches older than ``options.retention_hours``
+    (7 days by default) are deleted in the background; templates are kept. Several servers
+    may share one ``data_dir``.
 
     Args:
         data_dir: Where templates, images and batches are kept (default: the user cache dir).
@@ -167,6 +171,20 @@ class LocalServer:
     def data_dir(self) -> Path:
         """The directory holding the server's database and files."""
         return self._running().storage.data_dir
+
+    def prune(self) -> PruneReport:
+        """Delete what is older than ``options.retention_hours`` now, without waiting for the
+        periodic run (which also runs at start-up).
+
+        Returns:
+            What was deleted.
+
+        Raises:
+            RuntimeError: The server is not started.
+        """
+        maintenance = self._running().state.maintenance
+        assert maintenance is not None
+        return maintenance.pruner.prune()
 
     @property
     def running(self) -> bool:

@@ -15,6 +15,7 @@ from pictify_ssg.local.storage import Storage
 
 if TYPE_CHECKING:
     from pictify_ssg.local.batches import BatchManager
+    from pictify_ssg.local.retention import Maintenance
 
 DropConnection = Callable[[dict[str, Any]], bool]
 """Closes the TCP connection of an ASGI scope without a response; ``True`` when it did."""
@@ -34,6 +35,7 @@ class ServerState:
             URLs are built from it so they stay stable whatever Host header a client sends.
         drop_connection: Set by the lifecycle that owns the sockets (used by fault injection).
         batches: The batch runner (set when the app is built).
+        maintenance: Orphaned-batch recovery and retention pruning (set when the app is built).
     """
 
     storage: Storage
@@ -44,6 +46,7 @@ class ServerState:
     base_url: str | None = None
     drop_connection: DropConnection | None = None
     batches: BatchManager | None = None
+    maintenance: Maintenance | None = None
 
     def file_url(self, name: str, request: Request | None = None) -> str:
         """The absolute URL a rendered file is served at."""

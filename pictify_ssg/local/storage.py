@@ -3,14 +3,21 @@
 Documents (templates, images, batches) are stored as JSON text, never pickles, so a data
 directory cannot smuggle code into the server. The default directory is the user's cache dir,
 because every file in it can be re-rendered.
+
+Several servers may use one directory at once (each with its own connection): every change is
+one statement or one short transaction, and SQLite's busy timeout serialises the writers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import sqlite3
 import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,6 +46,34 @@ CREATE TABLE IF NOT EXISTS documents (
 )
 """
 
+# Version 1: ``open`` flags unfinished batches (found through a partial index instead of
+# parsing every batch), ``(kind, created_at)`` makes the retention query a range scan, and
+# ``meta`` holds shared bookkeeping such as the last orphan-file sweep.
+_MIGRATION_1 = (
+    "ALTER TABLE documents ADD COLUMN open INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX IF NOT EXISTS documents_age ON documents (kind, created_at)",
+    "CREATE INDEX IF NOT EXISTS documents_open ON documents (kind) WHERE open = 1",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+_SCHEMA_VERSION = 1
+_LEGACY_OPEN_STATUSES = ("pending", "processing")
+
+BUSY_TIMEOUT_S = 30.0
+"""How long a statement waits for another server's write on a shared data directory."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file under ``files/`` as seen by a directory scan."""
+
+    name: str
+    mtime: float
+
+
+def is_file_name(name: str) -> bool:
+    """Whether ``name`` is a name the server could have given a rendered file."""
+    return bool(_FILE_NAME.match(name))
+
 
 def default_data_dir() -> Path:
     """The directory used when none is given: ``<user cache dir>/pictify-ssg/local-server``."""
@@ -60,26 +95,75 @@ class Storage:
         # One connection shared by the event loop and the thread that stops the server; the lock
         # serialises them, which SQLite's own check_same_thread guard cannot express.
         self._db = sqlite3.connect(
-            data_dir / "state.sqlite3", check_same_thread=False, isolation_level=None
+            data_dir / "state.sqlite3",
+            check_same_thread=False,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_S,
         )
         self._db.execute("PRAGMA journal_mode=WAL")
         # Every render writes a row; NORMAL skips the per-commit fsync (WAL stays consistent,
         # and anything lost in a power cut is a cache entry that can be rendered again).
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        # BEGIN IMMEDIATE takes the write lock first, so two servers starting on one directory
+        # cannot both add the same column.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute(_SCHEMA)
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version < 1:
+                columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+                for statement in _MIGRATION_1:
+                    if "ADD COLUMN open" in statement and "open" in columns:
+                        continue
+                    self._db.execute(statement)
+                for doc_id, text in self._db.execute(
+                    "SELECT id, doc FROM documents WHERE kind = 'batch'"
+                ).fetchall():
+                    if _load(text).get("status") in _LEGACY_OPEN_STATUSES:
+                        self._db.execute(
+                            "UPDATE documents SET open = 1 WHERE kind = 'batch' AND id = ?",
+                            (doc_id,),
+                        )
+                self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            self._db.close()
+            raise
 
     def close(self) -> None:
         """Close the database."""
         with self._lock:
             self._db.close()
 
-    def put(self, kind: Kind, doc_id: str, doc: dict[str, Any], created_at: str) -> None:
-        """Insert or replace a document."""
+    def put(
+        self,
+        kind: Kind,
+        doc_id: str,
+        doc: dict[str, Any],
+        created_at: str,
+        *,
+        unfinished: bool = False,
+    ) -> None:
+        """Insert or replace a document.
+
+        Args:
+            kind: Document kind.
+            doc_id: Its id.
+            doc: The JSON document.
+            created_at: ISO-8601 UTC creation time (what retention compares).
+            unfinished: Whether it is work in progress (a running batch): such documents are
+                never pruned and are listed by `open_documents`.
+        """
         text = json.dumps(doc, separators=(",", ":"), sort_keys=True)
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO documents (kind, id, created_at, doc) VALUES (?, ?, ?, ?)",
-                (kind, doc_id, created_at, text),
+                "INSERT OR REPLACE INTO documents (kind, id, created_at, doc, open) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (kind, doc_id, created_at, text, int(unfinished)),
             )
 
     def get(self, kind: Kind, doc_id: str) -> dict[str, Any] | None:
@@ -107,6 +191,73 @@ class Storage:
             ).fetchall()
         return [_load(row[0]) for row in rows]
 
+    def open_documents(self, kind: Kind) -> list[dict[str, Any]]:
+        """Every document of a kind stored with ``unfinished=True`` (an indexed lookup)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT doc FROM documents WHERE kind = ? AND open = 1", (kind,)
+            ).fetchall()
+        return [_load(row[0]) for row in rows]
+
+    def expired(self, kind: Kind, before: str, limit: int) -> list[tuple[str, dict[str, Any]]]:
+        """Up to ``limit`` finished documents created before ``before``, oldest first.
+
+        An index range scan: when nothing is due, it reads no document at all.
+        """
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, doc FROM documents WHERE kind = ? AND created_at < ? AND open = 0 "
+                "ORDER BY created_at LIMIT ?",
+                (kind, before, limit),
+            ).fetchall()
+        return [(row[0], _load(row[1])) for row in rows]
+
+    def delete_expired(self, kind: Kind, ids: Sequence[str], before: str) -> int:
+        """Delete the listed documents that are still finished and created before ``before``.
+
+        The conditions are checked again so a row replaced in the meantime (by this or another
+        server) survives. Returns how many rows went.
+        """
+        if not ids:
+            return 0
+        marks = ",".join("?" * len(ids))
+        with self._lock:
+            cursor = self._db.execute(
+                f"DELETE FROM documents WHERE kind = ? AND created_at < ? AND open = 0 "
+                f"AND id IN ({marks})",
+                (kind, before, *ids),
+            )
+        return cursor.rowcount
+
+    def exists(self, kind: Kind, doc_id: str) -> bool:
+        """Whether a document exists (a primary-key lookup)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM documents WHERE kind = ? AND id = ?", (kind, doc_id)
+            ).fetchone()
+        return row is not None
+
+    def claim(self, key: str, stamp: str, due_before: str) -> bool:
+        """Set ``meta[key]`` to ``stamp`` if it is missing or older than ``due_before``.
+
+        Done under SQLite's write lock, so of several servers sharing the directory exactly
+        one wins a due chore. Returns whether this call won.
+        """
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+                due = row is None or row[0] < due_before
+                if due:
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, stamp)
+                    )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return due
+
     def write_file(self, name: str, data: bytes) -> Path:
         """Store a rendered file under ``files/`` (written atomically)."""
         if not _FILE_NAME.match(name):
@@ -123,6 +274,24 @@ class Storage:
             return None
         path = self.files_dir / name
         return path if path.is_file() else None
+
+    def delete_file(self, name: str) -> bool:
+        """Remove a stored file (or a leftover ``.part``); ``True`` when it existed."""
+        if not (_FILE_NAME.match(name) or _FILE_NAME.match(name.removesuffix(".part"))):
+            raise ValueError(f"invalid file name {name!r}")
+        try:
+            (self.files_dir / name).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def scan_files(self) -> Iterator[StoredFile]:
+        """Every regular file under ``files/`` with its modification time."""
+        with os.scandir(self.files_dir) as entries:
+            for entry in entries:
+                with contextlib.suppress(FileNotFoundError):
+                    if entry.is_file(follow_symlinks=False):
+                        yield StoredFile(entry.name, entry.stat(follow_symlinks=False).st_mtime)
 
 
 def _load(text: str) -> dict[str, Any]:

@@ -148,3 +148,51 @@ def test_port_in_use_exits_with_1(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code == 1
     assert "cannot listen" in capsys.readouterr().err
     assert os.path.isdir(tmp_path)
+
+
+def test_retention_hours_flag_parses_and_validates(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = build_parser()
+
+    assert parser.parse_args(["serve"]).retention_hours is None
+    assert parser.parse_args(["serve", "--retention-hours", "24"]).retention_hours == 24.0
+    assert parser.parse_args(["serve", "--retention-hours", "0"]).retention_hours == 0.0
+    for bad in ("-1", "soon", "nan"):
+        with pytest.raises(SystemExit) as exited:
+            parser.parse_args(["serve", "--retention-hours", bad])
+        assert exited.value.code == 2
+    assert "--retention-hours" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("flag", "env", "expected"),
+    [
+        ([], {}, 168.0),
+        ([], {"PICTIFY_LOCAL_RETENTION_HOURS": "0"}, 0.0),
+        (["--retention-hours", "12"], {"PICTIFY_LOCAL_RETENTION_HOURS": "0"}, 12.0),
+    ],
+    ids=["default", "env", "flag-wins"],
+)
+def test_retention_hours_reaches_the_server(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    flag: list[str],
+    env: dict[str, str],
+    expected: float,
+) -> None:
+    import pictify_ssg.local.server as server_module
+    from pictify_ssg.local import ServerOptions
+
+    seen: list[ServerOptions] = []
+
+    def fake_serve(**kwargs: object) -> None:
+        options = kwargs["options"]
+        assert isinstance(options, ServerOptions)
+        seen.append(options)
+
+    monkeypatch.delenv("PICTIFY_LOCAL_RETENTION_HOURS", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(server_module, "serve", fake_serve)
+
+    assert main(["serve", "--data-dir", str(tmp_path), *flag]) == 0
+    assert [options.retention_hours for options in seen] == [expected]
