@@ -17,6 +17,27 @@ FRONT_MATTER_KEY = "pictify"
 IMAGE_KEY = "image"
 
 
+def front_matter_problems(meta: Mapping[str, Any]) -> tuple[str, ...]:
+    """Front-matter values of the wrong type that the card would read.
+
+    ``image: 42`` would otherwise become the URL ``.../42``, and ``description: {a: 1}`` (or
+    such a ``title``) the card text ``{'a': 1}``. The core gives such a page its previous card
+    or the fallback image and names the field in its warning.
+    """
+    problems = []
+    image = meta.get(IMAGE_KEY)
+    if image is not None and not isinstance(image, str):
+        problems.append(
+            f"'{IMAGE_KEY}' must be an image path or URL (text), got {type(image).__name__} "
+            f"{image!r}"
+        )
+    for name in ("title", "description"):
+        value = meta.get(name)
+        if value is not None and not isinstance(value, (str, int, float)):
+            problems.append(f"'{name}' must be text, got {type(value).__name__}")
+    return tuple(problems)
+
+
 def card_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
     """The page's front matter for the core, with an explicit ``image:`` turned into the
     core's ``pictify: {image: ...}`` override so the page keeps its own picture.
@@ -26,11 +47,13 @@ def card_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
     """
     result = dict(meta)
     image = meta.get(IMAGE_KEY)
+    if not isinstance(image, str):
+        image = None  # reported by front_matter_problems()
     options = meta.get(FRONT_MATTER_KEY)
     if image and (options is None or options is True):
-        result[FRONT_MATTER_KEY] = {"image": str(image)}
+        result[FRONT_MATTER_KEY] = {"image": image}
     elif image and isinstance(options, Mapping) and "image" not in options:
-        result[FRONT_MATTER_KEY] = {**options, "image": str(image)}
+        result[FRONT_MATTER_KEY] = {**options, "image": image}
     return result
 
 
@@ -79,18 +102,23 @@ def page_record(page: Page, config: MkDocsConfig, *, lang: str | None) -> PageRe
     changed the meta, and ``page.title`` already falls back to the Markdown's first heading.
     """
     meta = page.meta
-    image = meta.get(IMAGE_KEY)
+    problems = front_matter_problems(meta)
+    image = meta.get(IMAGE_KEY) if isinstance(meta.get(IMAGE_KEY), str) else None
+    description = meta.get("description")
+    if not isinstance(description, (str, int, float)):
+        description = None
     return PageRecord.create(
         key=page.file.src_uri,
         url=page.url,
         source_path=page.file.src_uri,
-        title=page.title or "",
-        description=meta.get("description") or config.site_description or "",
+        title=page.title if isinstance(page.title, (str, int, float)) else "",
+        description=description or config.site_description or "",
         meta=card_meta(meta),
         lang=lang,
         date=_date(meta),
         section=_section(page),
         author=_author(meta),
         tags=_tags(meta),
-        existing_image=str(image) if image else None,
+        existing_image=image or None,
+        problems=problems,
     )

@@ -74,9 +74,14 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
     ) -> tuple[Any, Any]:
-        """Remember the options as written, so only those reach the core (not MkDocs' defaults)."""
+        """Remember the options as written, so only those reach the core (not MkDocs' defaults).
+
+        Unknown names are left out of MkDocs' own validation: the core reports them, with a
+        "did you mean", as the one error of the build; MkDocs would add a second message.
+        """
         self._options = dict(options)
-        return super().load_config(options, config_file_path)
+        known = {name: value for name, value in options.items() if name in Settings.model_fields}
+        return super().load_config(known, config_file_path)
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Note whether this is ``mkdocs serve``: then one pipeline lives across rebuilds.
@@ -96,6 +101,10 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         source = f"{config.config_file_path or 'mkdocs.yml'}: plugins.pictify"
         try:
             settings = Settings.from_mapping(self._options, source=source)
+            if settings.enabled:
+                # A missing template or fallback file is a configuration mistake: stop here
+                # with the path, rather than warn once per build that no card was made.
+                settings.check_files(config_dir(config), source=source)
         except SettingsError as error:
             raise PluginError(str(error)) from None
         self._settings = settings

@@ -9,11 +9,15 @@ already runs a loop, where ``run_until_complete`` would fail.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+#: Seconds a cancelled build gets to unwind before the caller goes on.
+CANCEL_GRACE = 10.0
 
 
 class LoopThread:
@@ -31,7 +35,33 @@ class LoopThread:
         if threading.current_thread() is self._thread:
             coro.close()
             raise RuntimeError("Pipeline.build() cannot be called from its own event loop")
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+        started, finished = threading.Event(), threading.Event()
+
+        async def watched() -> T:
+            started.set()
+            try:
+                return await coro
+            finally:
+                finished.set()
+
+        future = asyncio.run_coroutine_threadsafe(watched(), self._loop)
+        try:
+            # Short waits: a Ctrl+C the kernel hands to another thread is still seen here
+            # (Python runs signal handlers in the main thread, between waits).
+            done: set[concurrent.futures.Future[T]] = set()
+            while not done:
+                done, _ = concurrent.futures.wait([future], timeout=0.25)
+            return future.result()
+        except BaseException:
+            # Ctrl+C (or any error of the waiting thread): stop the build instead of letting it
+            # run on behind the caller, which would then close the clients and the cache under
+            # it and log a failure for every page. The cancelled build stores nothing more.
+            future.cancel()
+            if started.wait(timeout=1.0):
+                finished.wait(timeout=CANCEL_GRACE)
+            else:
+                coro.close()  # cancelled before it started: no "never awaited" warning
+            raise
 
     def close(self) -> None:
         """Stop the loop and join the thread."""

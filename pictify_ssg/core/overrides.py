@@ -57,6 +57,13 @@ def _optional_text(page_key: str, name: str, value: Any) -> str | None:
     return str(value).strip() or None
 
 
+def _image(page_key: str, value: Any) -> str | None:
+    # A number is never an image: "image: 42" would become the URL ".../42".
+    if value is not None and not isinstance(value, str):
+        raise PageError(f"page '{page_key}': 'pictify.image' must be an image path or URL (text)")
+    return _optional_text(page_key, "image", value)
+
+
 def _variables(page_key: str, value: Any) -> dict[str, str | None]:
     if value is None:
         return {}
@@ -107,7 +114,7 @@ def read_overrides(page_key: str, meta: Mapping[str, Any]) -> PageOverrides:
         template=template,
         template_file=template_file,
         variables=_variables(page_key, raw.get("variables")),
-        title=clean_text(title) if title else None,
+        title=clean_text(title, keep_code=True) if title else None,
         description=clean_text(description) if description else None,
-        image=_optional_text(page_key, "image", raw.get("image")),
+        image=_image(page_key, raw.get("image")),
     )

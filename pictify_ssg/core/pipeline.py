@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -101,6 +102,9 @@ class Pipeline:
                 for page in page_list:
                     report.outcomes[page.key] = "skipped"
                 return report
+            # Once per build, not once per pipeline: `mkdocs serve --strict` must fail every
+            # rebuild that still has the problem, as MkDocs does for its own warnings.
+            self._warned.clear()
             config_dir = self._config_dir or site.config_dir
             choice, opener, store = self._open(config_dir)
             for message in choice.warnings:
@@ -116,7 +120,14 @@ class Pipeline:
             )
             if self._loop is None:
                 self._loop = LoopThread()
-            report = self._loop.run(run.run(page_list))
+            try:
+                report = self._loop.run(run.run(page_list))
+            except (StoreError, sqlite3.DatabaseError) as exc:
+                # Damage that appeared after the cache was opened and checked.
+                raise BuildError(
+                    f"pictify: the card cache at {store.directory} failed ({exc}); delete that "
+                    "folder to start with an empty cache"
+                ) from None
             report.warnings[:0] = [w for w in choice.warnings if w not in report.warnings]
             return report
 
@@ -136,7 +147,7 @@ class Pipeline:
         return self._choice, self._opener, self._store
 
     def _warn(self, message: str) -> None:
-        # Once per pipeline: mkdocs serve rebuilds should not repeat configuration warnings.
+        # Once per build (see build()): a problem on 400 pages is one line, not 400.
         if message not in self._warned:
             self._warned.add(message)
             log.warning("%s", message)

@@ -11,9 +11,10 @@ from typing import Any
 
 from pictify_ssg.core.text import clean_text
 
-#: Generous cut-offs applied while cleaning; the card text limits come from the settings.
-TITLE_LIMIT = 200
-DESCRIPTION_LIMIT = 500
+#: No cut while cleaning: the card text limits come from the settings alone, so
+#: ``title_max_length: 0`` ("no limit") means what the documentation says.
+TITLE_LIMIT = 0
+DESCRIPTION_LIMIT = 0
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -61,6 +62,9 @@ class PageRecord:
         tags: Clean tag names.
         existing_image: An image the page already declares (front matter ``image``...): it is
             used as the card as is, and nothing is rendered for the page.
+        problems: Front-matter mistakes the adapter found (``"'image' must be ..."``, without
+            the page name). The page then gets no new card: it keeps its previous card or the
+            fallback image, and the first problem is reported as the reason.
     """
 
     key: str
@@ -75,6 +79,7 @@ class PageRecord:
     author: str | None = None
     tags: tuple[str, ...] = ()
     existing_image: str | None = None
+    problems: tuple[str, ...] = ()
 
     @classmethod
     def create(
@@ -92,6 +97,7 @@ class PageRecord:
         author: object = None,
         tags: Iterable[object] = (),
         existing_image: str | None = None,
+        problems: Iterable[str] = (),
     ) -> PageRecord:
         """Build a record from raw SSG values, cleaning every text field.
 
@@ -103,7 +109,7 @@ class PageRecord:
             key=key,
             url=_clean_url(url),
             source_path=(source_path if source_path is not None else key).replace("\\", "/"),
-            title=clean_text(title, TITLE_LIMIT),
+            title=clean_text(title, TITLE_LIMIT, keep_code=True),
             description=clean_text(description, DESCRIPTION_LIMIT),
             meta=MappingProxyType(dict(meta or {})),
             lang=clean_text(lang) or None,
@@ -112,6 +118,7 @@ class PageRecord:
             author=clean_text(author) or None,
             tags=clean_tags,
             existing_image=(existing_image or "").strip() or None,
+            problems=tuple(problems),
         )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from pictify_ssg.core.planner import Plan, RenderJob, RenderMode, chunk, plan_renders
-from pictify_ssg.core.service import Rendered, Service
+from pictify_ssg.core.service import Rendered, Service, explain_error
 from pictify_ssg.core.store import Store
 
 log = logging.getLogger("pictify_ssg")
@@ -83,6 +83,18 @@ def _is_permanent(exc: BaseException) -> bool:
     )
 
 
+#: Identical service-side failures, with no success in between, after which the service is
+#: taken as down for this build (each was already retried by the client).
+BREAKER_THRESHOLD = 3
+
+
+def _is_service_down(exc: BaseException) -> bool:
+    """Errors of the service itself (5xx, no connection), not of one card's content."""
+    from pictify_ssg.client import exceptions as errors
+
+    return isinstance(exc, (errors.ServerError, errors.APIConnectionError))
+
+
 def _is_not_found(exc: BaseException) -> bool:
     from pictify_ssg.client import exceptions as errors
 
@@ -90,8 +102,7 @@ def _is_not_found(exc: BaseException) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if len(text) < 300 else text[:297] + "..."
+    return explain_error(exc)
 
 
 class Renderer:
@@ -120,7 +131,14 @@ class Renderer:
         self.progress = progress
         self.outcome = RenderOutcome()
         self._stop: str | None = None  # set by a permanent error: no further requests
+        # Breaker: a renderer that cannot start (say, no Chromium) answers 503 to every card;
+        # without it, 400 pages would take 400 x (client retries + our retry) before failing.
+        self._down: tuple[str, int] = ("", 0)
+        self._succeeded = False
         self._batch_limit = asyncio.Semaphore(options.concurrency)
+        # Direct renders queue here, before the stop check, so a stop (refused key, breaker)
+        # holds back every queued card instead of only those not started yet.
+        self._direct_limit = asyncio.Semaphore(options.concurrency)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -153,6 +171,10 @@ class Renderer:
 
     async def _direct(self, job: RenderJob, *, last: bool = False) -> list[RenderJob]:
         """Render one card; returns ``[job]`` when it failed and may be retried."""
+        async with self._direct_limit:
+            return await self._direct_now(job, last=last)
+
+    async def _direct_now(self, job: RenderJob, *, last: bool) -> list[RenderJob]:
         o = self.options
         if self._stop:
             self._fail(job, self._stop, final=True)
@@ -169,7 +191,7 @@ class Renderer:
             )
             card = await self._fetch(card)
         except Exception as exc:  # noqa: BLE001 - any failure of one card is recorded, not raised
-            permanent = _is_permanent(exc)
+            permanent = _is_permanent(exc) or self._trip(exc)
             if permanent:
                 self._stop = _describe(exc)
             if _is_not_found(exc):
@@ -181,12 +203,22 @@ class Renderer:
         self._succeed(job, card)
         return []
 
+    def _trip(self, exc: BaseException) -> bool:
+        """Count a service-side failure; ``True`` once the service looks down for good."""
+        if self._succeeded or not _is_service_down(exc):
+            return False
+        message = _describe(exc)
+        count = self._down[1] + 1 if self._down[0] == message else 1
+        self._down = (message, count)
+        return count >= BREAKER_THRESHOLD
+
     def _fail(self, job: RenderJob, message: str, *, final: bool) -> None:
         self.outcome.failed[job.fingerprint] = message
         if final:
             self.progress(1)
 
     def _succeed(self, job: RenderJob, card: Rendered) -> None:
+        self._succeeded = True
         self.outcome.failed.pop(job.fingerprint, None)
         self.outcome.done[job.fingerprint] = card
         self.progress(1)
@@ -291,7 +323,7 @@ class Renderer:
                 )
                 result = await self._poll(batch_id)
             except Exception as exc:  # noqa: BLE001 - a failed batch falls back to direct renders
-                if _is_permanent(exc):
+                if _is_permanent(exc) or self._trip(exc):
                     self._stop = _describe(exc)
                 if _is_not_found(exc):
                     self.outcome.gone_templates.add(jobs[0].template_key)

@@ -12,7 +12,7 @@ from typing import Any
 from pictify_ssg.core.backend import BackendChoice, ServiceOpener
 from pictify_ssg.core.cards import Card, bytes_key, load_card, record_key, save_card
 from pictify_ssg.core.errors import BuildError, PageError
-from pictify_ssg.core.fingerprint import card_fingerprint
+from pictify_ssg.core.fingerprint import card_fingerprint, sha256_bytes
 from pictify_ssg.core.gallery import write_gallery
 from pictify_ssg.core.overrides import PageOverrides, read_overrides
 from pictify_ssg.core.planner import RenderJob
@@ -33,7 +33,7 @@ from pictify_ssg.core.rendering import Renderer, RenderOptions, RenderOutcome
 from pictify_ssg.core.report import BuildReport, Outcome, Progress
 from pictify_ssg.core.results import CardResult, Origin
 from pictify_ssg.core.selection import selected
-from pictify_ssg.core.service import Rendered, Service
+from pictify_ssg.core.service import Rendered, Service, explain_error
 from pictify_ssg.core.settings import Settings, resolve_path
 from pictify_ssg.core.store import Store
 from pictify_ssg.core.templates import (
@@ -76,6 +76,8 @@ class _Entry:
     description: str
     fingerprint: str = ""
     variables: dict[str, str] | None = None
+    error: str | None = None
+    """Why this page cannot get a new card (bad front matter, template, variable)."""
 
 
 class BuildRun:
@@ -134,9 +136,9 @@ class BuildRun:
     def _template_for(self, page: PageRecord, overrides: PageOverrides) -> _TemplateRef:
         if overrides.template_file:
             path = self._resolve_path(overrides.template_file)
-            return _TemplateRef("file", str(path), f"page '{page.key}' (pictify.template_file)")
+            return _TemplateRef("file", str(path), "'pictify.template_file'")
         if overrides.template:
-            return _TemplateRef("uid", overrides.template, f"page '{page.key}' (pictify.template)")
+            return _TemplateRef("uid", overrides.template, "'pictify.template'")
         return self._default_template()
 
     async def _service(self) -> Service:
@@ -166,10 +168,21 @@ class BuildRun:
             if not selected(page.source_path, self.s.include, self.s.exclude):
                 self._outcome(page, "excluded")
                 continue
+            problem = page_problem(page)
             try:
                 overrides = read_overrides(page.key, page.meta)
             except PageError as exc:
-                self._fail_page(page, str(exc))
+                problem = problem or page_reason(page, str(exc))
+                overrides = PageOverrides()
+            if problem:
+                # Bad front matter fails the page like a failed render: it keeps its previous
+                # card or gets the fallback image, instead of silently losing its tags.
+                title = shorten(page.title, self.s.title_max_length)
+                description = shorten(
+                    page.description or self.site.description or "", self.s.description_max_length
+                )
+                template = self._default_template()
+                entries.append(_Entry(page, overrides, template, title, description, error=problem))
                 continue
             if not overrides.enabled:
                 self._outcome(page, "skipped")
@@ -187,10 +200,6 @@ class BuildRun:
                 _Entry(page, overrides, self._template_for(page, overrides), title, description)
             )
         return entries
-
-    def _fail_page(self, page: PageRecord, message: str) -> None:
-        self.report.failed.append((page.key, message))
-        self._outcome(page, "failed")
 
     def _alt(self, title: str) -> str:
         name = self.site.name.strip()
@@ -233,7 +242,7 @@ class BuildRun:
     # -- templates ----------------------------------------------------------------------------
 
     async def _resolve_templates(self, entries: Sequence[_Entry]) -> None:
-        refs = {e.template.key: e.template for e in entries}
+        refs = {e.template.key: e.template for e in entries if e.error is None}
         for key, ref in refs.items():
             result = await self._template(ref)
             if isinstance(result, str):
@@ -268,10 +277,12 @@ class BuildRun:
 
     def _fingerprint(self, entries: list[_Entry]) -> None:
         for entry in entries:
+            if entry.error is not None:
+                continue
             key = entry.template.key
             template = self.templates.get(key)
             if template is None:
-                self._fail_page(entry.page, self.template_errors.get(key, "template unavailable"))
+                entry.error = self.template_errors.get(key, "template unavailable")
                 continue
             expressions = merge_expressions(
                 DEFAULT_VARIABLES, self.s.variables, entry.overrides.variables
@@ -287,7 +298,7 @@ class BuildRun:
                     expressions, page=page_ctx, site=site_ctx, page_key=entry.page.key
                 )
             except PageError as exc:
-                self._fail_page(entry.page, str(exc))
+                entry.error = page_reason(entry.page, str(exc))
                 continue
             entry.fingerprint = card_fingerprint(
                 service=self.choice.identity,
@@ -329,14 +340,19 @@ class BuildRun:
         try:
             service = await self._service()
         except Exception as exc:  # noqa: BLE001 - cannot open the service: every miss fails
+            # Reported once, by the per-problem warning at the end of the build.
             message = f"cannot start the {self.choice.kind} renderer: {exc}"
-            self.warn(f"pictify: {message}")
             return {}, {e.fingerprint: message for e in missing}
         uids: dict[str, str] = {}
         for key in {e.template.key for e in missing}:
-            uid = await self._prepare_template(service, self.templates[key])
-            if uid.startswith("error:"):
-                message = f"cannot prepare the card template: {uid[6:]}"
+            template = self.templates[key]
+            uid = await self._prepare_template(service, template)
+            if isinstance(uid, Exception):
+                message = explain_error(uid)
+                if not _is_account_error(uid):
+                    # Name the file: a Handlebars error is only useful next to its template.
+                    name = f" {template.path}" if template.path is not None else ""
+                    message = f"the card template{name} was refused: {message}"
                 failures.update({e.fingerprint: message for e in missing if e.template.key == key})
             else:
                 uids[key] = uid
@@ -367,7 +383,7 @@ class BuildRun:
             assert template.path is not None
             self.store.delete(file_record_key(service.identity, service.account, template.path))
             uid = await self._prepare_template(service, template)
-            if not uid.startswith("error:"):
+            if not isinstance(uid, Exception):
                 uids[key] = uid
 
     async def _render_jobs(
@@ -397,14 +413,16 @@ class BuildRun:
         self.report.direct_renders += outcome.direct
         return outcome
 
-    async def _prepare_template(self, service: Service, template: TemplateVersion) -> str:
-        """The remote uid, or ``"error:<message>"`` (this template's cards fail, others go on)."""
+    async def _prepare_template(
+        self, service: Service, template: TemplateVersion
+    ) -> str | Exception:
+        """The remote uid, or the error (this template's cards fail, others go on)."""
         try:
             uid = await ensure_remote_copy(
                 service, self.store, template, width=self.s.width, height=self.s.height
             )
         except Exception as exc:  # noqa: BLE001 - reported per page by the caller
-            return f"error:{exc}"
+            return exc
         if template.path is not None:
             self.used_keys.add(file_record_key(service.identity, service.account, template.path))
         return uid
@@ -423,7 +441,11 @@ class BuildRun:
     # -- publishing ---------------------------------------------------------------------------
 
     def _page_record_key(self, page: PageRecord) -> str:
-        return f"page:{self.variant}:{page.key}"
+        # The site's name and URL are in the key: an absolute cache_dir shared by two projects
+        # must not hand one site's "previous card" to the other's page of the same name.
+        # (Not the config path: it differs between a laptop and CI restoring the same cache.)
+        site = sha256_bytes(f"{self.site.name}\0{self.site_url or ''}".encode())[:12]
+        return f"page:{site}:{self.variant}:{page.key}"
 
     def _previous(self, page: PageRecord) -> Card | None:
         record = self.store.get_json(self._page_record_key(page))
@@ -443,17 +465,17 @@ class BuildRun:
         page_records: dict[str, object] = {}
         fallback = self._fallback(written)
         for entry in entries:
-            if not entry.fingerprint:
-                continue  # already failed (template or variables)
             page = entry.page
-            card = cards.get(entry.fingerprint)
+            card = cards.get(entry.fingerprint) if entry.error is None else None
             origin: Origin
             if card is not None:
                 origin = "rendered" if entry.fingerprint in self.rendered else "cached"
                 page_records[self._page_record_key(page)] = {"fingerprint": card.fingerprint}
             else:
-                message = failures.get(entry.fingerprint, "not rendered")
-                skipping = self.choice.kind == "skip"
+                # Every failed page takes the same way out, whatever failed: its previous card,
+                # else the fallback image, else no card (and the failure is reported).
+                message = entry.error or failures.get(entry.fingerprint, "not rendered")
+                skipping = self.choice.kind == "skip" and entry.error is None
                 if not skipping:
                     self.report.failed.append((page.key, message))
                 card = self._previous(page)
@@ -584,18 +606,45 @@ class BuildRun:
         self.store.prune()
         self.report.duration = time.monotonic() - start
         log.info("%s", self.report.summary_line)
-        if self.report.failed and self.s.on_error == "fail":
-            lines = "\n".join(f"  - {key}: {message}" for key, message in self.report.failed)
-            raise BuildError(
-                f"pictify: {len(self.report.failed)} card(s) could not be made "
-                f"(on_error: fail):\n{lines}",
-                self.report.failed,
-            )
+        # One line per distinct problem: a bad template or key must not print a line per page.
         by_message: dict[str, list[str]] = {}
         for key, message in self.report.failed:
             by_message.setdefault(message, []).append(key)
+        lines = []
         for message, keys in by_message.items():
-            # One line per distinct problem: a bad template must not print a line per page.
             shown = ", ".join(f"'{k}'" for k in keys[:3]) + (", ..." if len(keys) > 3 else "")
             pages = f"page {shown}" if len(keys) == 1 else f"{len(keys)} pages ({shown})"
+            lines.append((pages, message))
+        if self.report.failed and self.s.on_error == "fail":
+            listing = "\n".join(f"  - {pages}: {message}" for pages, message in lines)
+            raise BuildError(
+                f"pictify: {len(self.report.failed)} card(s) could not be made "
+                f"(on_error: fail):\n{listing}",
+                self.report.failed,
+            )
+        for pages, message in lines:
             self.warn(f"pictify: no new card for {pages}: {message}")
+
+
+def _is_account_error(exc: BaseException) -> bool:
+    """A refused key or used-up quota: about the account, not about the template."""
+    from pictify_ssg.client import exceptions as errors
+
+    return isinstance(
+        exc,
+        (errors.AuthenticationError, errors.PermissionDeniedError, errors.QuotaExceededError),
+    )
+
+
+def page_problem(page: PageRecord) -> str | None:
+    """A front-matter problem the adapter found while snapshotting the page, if any."""
+    return page.problems[0] if page.problems else None
+
+
+def page_reason(page: PageRecord, message: str) -> str:
+    """``message`` without its leading ``page '<key>':``: the warning names the pages itself,
+    and identical reasons on many pages are then reported once, not once per page."""
+    for prefix in (f"page '{page.key}': ", f"page '{page.key}' "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message

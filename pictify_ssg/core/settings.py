@@ -23,6 +23,24 @@ from pydantic_core import ErrorDetails
 from pictify_ssg.core.errors import SettingsError
 
 _SECRET_FIELDS = frozenset({"api_key"})
+_NUMBER_FIELDS = (
+    *("width", "height", "quality", "cache_max_age_days", "batch_size", "direct_threshold"),
+    *("concurrency", "timeout", "title_max_length", "description_max_length", "size_warning_kb"),
+)
+#: pydantic's wording for a few error types, in the words of a config file.
+_FRIENDLY = {
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "path_type": "must be a folder or file path (text)",
+    "string_type": "must be text",
+    "list_type": "must be a list (or one text value)",
+    "dict_type": "must be a mapping of name: value",
+}
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 
 
@@ -181,6 +199,14 @@ class Settings(BaseModel):
             return "jpeg" if value == "jpg" else value
         return value
 
+    @field_validator(*_NUMBER_FIELDS, mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, value: Any) -> Any:
+        # pydantic reads true as 1: "width: true" would quietly make 1-pixel cards.
+        if isinstance(value, bool):
+            raise ValueError("must be a number, not true/false")
+        return value
+
     @field_validator("api_key", mode="before")
     @classmethod
     def _empty_key(cls, value: Any) -> Any:
@@ -285,7 +311,9 @@ class Settings(BaseModel):
             if value is None or (isinstance(value, str) and "://" in value):
                 continue
             path = resolve_path(config_dir, value)
-            if not path.is_file():
+            if path.is_dir():
+                problems.append(f"option '{name}': {path} is a folder; name a file in it")
+            elif not path.is_file():
                 problems.append(
                     f"option '{name}': file {path} does not exist (relative paths start at "
                     f"{config_dir})"
@@ -315,7 +343,8 @@ def _describe(error: ErrorDetails) -> str:
         if guess:
             return f"unknown option '{name}' (did you mean '{guess[0]}'?)"
         return f"unknown option '{name}'; known options: {', '.join(options)}"
-    message = error["msg"].removeprefix("Value error, ")
+    message = _FRIENDLY.get(error["type"]) or error["msg"].removeprefix("Value error, ")
+    message = message.replace("Input should be", "must be")
     if not loc:
         return message
     where = ".".join(loc)

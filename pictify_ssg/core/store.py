@@ -19,7 +19,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import stat
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -65,6 +67,33 @@ class _SafeDisk(diskcache.Disk):
         return data
 
 
+def _check_database(path: Path) -> None:
+    """Raise ``sqlite3.DatabaseError`` when the cache database is damaged.
+
+    Opening reads only diskcache's settings table, so a damaged page elsewhere would surface
+    mid-build as a traceback. ``quick_check`` reads every page once; the database holds no
+    card bytes above a few KB (bigger values live in files), so this is fast.
+    """
+    if not path.is_file():
+        return
+    connection = sqlite3.connect(str(path), timeout=60)
+    try:
+        rows = connection.execute("PRAGMA quick_check").fetchall()
+    finally:
+        connection.close()
+    if rows != [("ok",)]:
+        raise sqlite3.DatabaseError(f"integrity check failed: {rows[0][0] if rows else '?'}")
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename a damaged database file (and its journals) out of the way; returns the new path."""
+    aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+    path.replace(aside)
+    for suffix in ("-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    return aside
+
+
 def _owner_only_dir(path: Path) -> None:
     """Create ``path`` (0o700) or tighten it; refuse a folder owned by someone else."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -89,17 +118,44 @@ class Store:
         self.directory = directory
         self._max_age = max_age_days * 86400.0 if max_age_days > 0 else None
         try:
+            if directory.exists() and not directory.is_dir():
+                raise StoreError(
+                    f"the card cache folder {directory} is a file; remove it or set cache_dir "
+                    "to another folder"
+                )
             _owner_only_dir(directory)
-            self._cache = diskcache.Cache(
-                str(directory),
-                disk=_SafeDisk,
-                eviction_policy="none",  # we prune by last use, never by size behind the back
-                size_limit=2**62,
-                statistics=0,
-                timeout=60,
-            )
-        except (OSError, diskcache.Timeout) as exc:
-            raise StoreError(f"cannot open the card cache at {directory}: {exc}") from None
+            database = directory / diskcache.core.DBNAME
+            try:
+                self._cache = self._open()
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError) or not database.is_file():
+                    raise  # cannot open, locked, read-only: not damage, and not ours to move
+                # A cache is disposable: keep the damaged file for inspection, start afresh.
+                aside = _move_aside(database)
+                log.warning(
+                    "pictify: the card cache %s was damaged (%s) and was moved to %s; "
+                    "starting with an empty cache, so cards are rendered again",
+                    directory,
+                    exc,
+                    aside.name,
+                )
+                self._cache = self._open()
+        except (OSError, diskcache.Timeout, sqlite3.DatabaseError) as exc:
+            raise StoreError(
+                f"cannot open the card cache at {directory}: {exc}; make the folder writable "
+                "or set cache_dir to another folder"
+            ) from None
+
+    def _open(self) -> diskcache.Cache:
+        _check_database(self.directory / diskcache.core.DBNAME)
+        return diskcache.Cache(
+            str(self.directory),
+            disk=_SafeDisk,
+            eviction_policy="none",  # we prune by last use, never by size behind the back
+            size_limit=2**62,
+            statistics=0,
+            timeout=60,
+        )
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -83,14 +83,25 @@ def load_file_template(path: Path, *, what: str) -> TemplateVersion:
     Raises:
         PageError: When the file cannot be read (``what`` names the setting or page).
     """
+    if path.is_dir():
+        raise PageError(f"{what}: the template file {path} is a folder; name an HTML file")
     try:
         data = path.read_bytes()
-        html = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise PageError(
-            f"{what}: cannot read the template file {path}: {exc}. "
+            f"{what}: cannot read the template file {path}: {exc.strerror or exc}. "
             "Check the path (relative paths start at the site config folder)."
         ) from None
+    try:
+        html = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PageError(
+            f"{what}: the template file {path} is not UTF-8 text (byte {exc.start}); "
+            "save it as UTF-8"
+        ) from None
+    if not html.strip():
+        # The service would answer with an error about a missing "html" field.
+        raise PageError(f"{what}: the template file {path} is empty; write the card's HTML in it")
     return TemplateVersion(
         key=f"file:{path}",
         identity={"file_sha256": sha256_bytes(data)},
@@ -212,6 +223,7 @@ async def read_remote_version(
         PageError: Unknown template, refused key, or unreachable with no version remembered.
     """
     from pictify_ssg.client import exceptions as errors
+    from pictify_ssg.core.service import explain_error
 
     try:
         service = await open_service()
@@ -221,7 +233,7 @@ async def read_remote_version(
             f"{what}: template '{uid}' does not exist on {identity}; check the uid"
         ) from None
     except (errors.AuthenticationError, errors.PermissionDeniedError) as exc:
-        raise PageError(f"{what}: the service refused the API key ({exc})") from None
+        raise PageError(f"{what}: {explain_error(exc)}") from None
     except Exception as exc:  # noqa: BLE001 - unreachable service: use the last version seen
         known = last_known_version(store, identity, uid)
         if known is None:

@@ -44,21 +44,40 @@ _SPACE = re.compile(r"\s+")
 _TRAILING = " \t,;:-\u2013\u2014.([{"
 
 
-def _drop_tag(match: re.Match[str]) -> str:
+#: Elements whose tags are kept as text in titles (see ``strip_html(keep_code=True)``).
+_CODE_ELEMENTS = frozenset({"script", "style", "template"})
+
+
+def _drop_tag(match: re.Match[str], *, keep_code: bool = False) -> str:
     name = match.group(1).lower()
-    if name not in _HTML_ELEMENTS:
+    if name not in _HTML_ELEMENTS or (keep_code and name in _CODE_ELEMENTS):
         return match.group(0)
     return " " if name in _BREAKING else ""
 
 
-def strip_html(text: str) -> str:
+def _drop_code_tag(match: re.Match[str]) -> str:
+    return _drop_tag(match, keep_code=True)
+
+
+def strip_html(text: str, *, keep_code: bool = False) -> str:
     """Remove HTML comments, tags and invisible elements, then decode entities.
 
     Entities are decoded after the tags are gone, so ``&lt;b&gt;`` stays visible text.
+
+    Args:
+        text: The text.
+        keep_code: Keep ``<script>``, ``<style>`` and ``<template>`` elements as literal text.
+            For titles: no SSG puts a script into a page title, so one that is there was
+            written as text (a page about XSS, say) and must show on the card as written,
+            not vanish into an empty title. Descriptions may be HTML summaries with real
+            scripts in them, and those are dropped.
     """
     text = _COMMENT.sub(" ", text)
-    text = _INVISIBLE.sub(" ", text)
-    text = _TAG.sub(_drop_tag, text)
+    if keep_code:
+        text = _TAG.sub(_drop_code_tag, text)
+    else:
+        text = _INVISIBLE.sub(" ", text)
+        text = _TAG.sub(_drop_tag, text)
     return html.unescape(text)
 
 
@@ -84,18 +103,19 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(_TRAILING) + ELLIPSIS
 
 
-def clean_text(value: object, limit: int = 0) -> str:
+def clean_text(value: object, limit: int = 0, *, keep_code: bool = False) -> str:
     """Turn a title or description from any SSG into plain card text.
 
     Args:
         value: The raw value; ``None`` becomes ``""`` and other objects go through ``str()``.
         limit: Maximum length in characters; 0 means no limit.
+        keep_code: Keep script/style elements as literal text (titles; see `strip_html`).
 
     Returns:
         Text without tags, entities, attribute lists or repeated whitespace.
     """
     if value is None:
         return ""
-    text = fold_whitespace(strip_html(str(value)))
+    text = fold_whitespace(strip_html(str(value), keep_code=keep_code))
     text = _ATTR_LIST.sub("", text)
     return shorten(text, limit)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from pictify_ssg.core.errors import PageError
@@ -86,8 +86,12 @@ def _render_one(
     try:
         return _compile(expression).render(page=page, site=site).strip()
     except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        hint = ""
+        if isinstance(exc, UndefinedError):
+            # The usual cause: front matter that only some pages have.
+            hint = "; for values some pages lack, add a default: {{ page.meta.x | default('') }}"
         raise PageError(
-            f"page '{page_key}': card variable '{name}' ({expression!r}) failed: {exc}"
+            f"page '{page_key}': card variable '{name}' ({expression!r}) failed: {exc}{hint}"
         ) from None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -276,3 +277,42 @@ def test_two_builds_sharing_one_cache_at_once(
     warm = build(pages(6), settings, site)
     assert warm.counts["cached"] == 6
     assert server.stats.total_renders == 0
+
+
+def test_a_service_that_cannot_render_stops_after_a_few_cards(
+    broken: LocalServer, settings_for: SettingsFactory, pages: PagesFactory, site: SiteInfo
+) -> None:
+    # Every request answers 503 (like a local server without Chromium): after a few identical
+    # failures and no success, the rest of the build does not knock on the same door again.
+    broken.stats.reset()
+    report = build(pages(30), settings_for(broken, render_mode="direct", timeout=5), site)
+    assert len(report.failed) == 30
+    assert len({message for _, message in report.failed}) == 1
+    assert report.direct_renders < 10
+
+
+def test_interrupting_a_build_stops_it_and_logs_no_failures(
+    server: LocalServer,
+    settings_for: SettingsFactory,
+    pages: PagesFactory,
+    site: SiteInfo,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import threading
+
+    from pictify_ssg.core import Pipeline
+
+    settings = settings_for(server, render_mode="direct", concurrency=1)
+    with Pipeline(settings) as pipeline:
+        # Ctrl+C arrives in the waiting thread as KeyboardInterrupt; simulate it with a timer
+        # that interrupts the main thread while the renders are under way.
+        timer = threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+        timer.start()
+        with caplog.at_level(logging.INFO, logger="pictify_ssg"), pytest.raises(KeyboardInterrupt):
+            pipeline.build(pages(40, prefix="Interrupted"), site)
+        timer.cancel()
+    # The cancelled build did not go on to log a summary or failures behind the caller.
+    assert not [r for r in caplog.records if "pictify: " in r.getMessage()]
+    # And the cache it leaves is usable.
+    report = build(pages(2, prefix="After"), settings, site)
+    assert report.failed == []

@@ -69,10 +69,34 @@ def test_source_path_defaults_to_key() -> None:
     assert PageRecord.create(key="a/b.md", url="a/b/").source_path == "a/b.md"
 
 
-def test_very_long_titles_are_cut_while_cleaning() -> None:
-    page = PageRecord.create(key="k", url="", title="word " * 100)
-    assert len(page.title) <= 200
-    assert page.title.endswith("\u2026")
+def test_long_titles_are_kept_whole_for_the_settings_to_cut() -> None:
+    # title_max_length / description_max_length decide the cut; 0 must really mean no limit.
+    page = PageRecord.create(key="k", url="", title="word " * 100, description="d " * 400)
+    assert page.title == ("word " * 100).strip()
+    assert len(page.description) == len(("d " * 400).strip())
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+        ("<b>A</b> &amp; B", "A & B"),
+        ("Why <style>a{}</style> matters", "Why <style>a{}</style> matters"),
+        ("&lt;script&gt;", "<script>"),
+    ],
+)
+def test_code_in_titles_stays_visible_text(title: str, expected: str) -> None:
+    assert PageRecord.create(key="k", url="", title=title).title == expected
+
+
+def test_scripts_in_descriptions_are_dropped() -> None:
+    page = PageRecord.create(key="k", url="", description="Intro <script>track()</script>")
+    assert page.description == "Intro"
+
+
+def test_front_matter_problems_are_kept() -> None:
+    page = PageRecord.create(key="k", url="", problems=["'image' must be text"])
+    assert page.problems == ("'image' must be text",)
 
 
 def test_site_info_defaults() -> None:

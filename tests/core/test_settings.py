@@ -83,12 +83,21 @@ def test_bad_api_key_value_is_not_echoed() -> None:
         ({"templat": "x"}, "unknown option 'templat' (did you mean 'template'?)"),
         ({"widht": 5}, "unknown option 'widht' (did you mean 'width'?)"),
         ({"zzz": 1}, "unknown option 'zzz'; known options: enabled, backend"),
-        ({"width": "wide"}, "option 'width': Input should be a valid integer"),
-        ({"width": 0}, "option 'width': Input should be greater than or equal to 1"),
-        ({"format": "gif"}, "option 'format': Input should be 'png', 'jpeg' or 'webp'"),
-        ({"batch_size": 500}, "option 'batch_size': Input should be less than or equal to 100"),
+        ({"width": "wide"}, "option 'width': must be a whole number (got 'wide')"),
+        ({"width": 0}, "option 'width': must be greater than or equal to 1"),
+        # pydantic reads true as 1: a 1-pixel card, so booleans are refused for numbers.
+        ({"width": True}, "option 'width': must be a number, not true/false"),
+        ({"quality": False}, "option 'quality': must be a number, not true/false"),
+        ({"width": 1200.5}, "option 'width': must be a whole number"),
+        ({"timeout": "soon"}, "option 'timeout': must be a number"),
+        ({"enabled": "maybe"}, "option 'enabled': must be true or false"),
+        ({"cache_dir": 5}, "option 'cache_dir': must be a folder or file path (text)"),
+        ({"include": 5}, "option 'include': must be a list (or one text value)"),
+        ({"variables": ["a"]}, "option 'variables': must be a mapping of name: value"),
+        ({"format": "gif"}, "option 'format': must be 'png', 'jpeg' or 'webp' (got 'gif')"),
+        ({"batch_size": 500}, "option 'batch_size': must be less than or equal to 100"),
         ({"quality": 2}, "option 'quality'"),
-        ({"backend": "cloud"}, "option 'backend': Input should be 'auto', 'hosted', 'local'"),
+        ({"backend": "cloud"}, "option 'backend': must be 'auto', 'hosted', 'local'"),
         ({"on_error": "ignore"}, "option 'on_error'"),
         ({"site_url": "example.org"}, "site_url must be an absolute http(s) URL"),
         ({"base_url": "ftp://x"}, "base_url must be an absolute http(s) URL"),
@@ -153,6 +162,19 @@ def test_check_files_fails_fast_naming_the_option(tmp_path: Path) -> None:
     assert "nope.html does not exist" in text
     assert "option 'fallback_image'" in text
     assert text.startswith("invalid pictify settings in pelicanconf.py:")
+
+
+def test_check_files_names_a_folder_given_as_a_file(tmp_path: Path) -> None:
+    (tmp_path / "card.html").mkdir()
+    with pytest.raises(SettingsError, match=r"card\.html is a folder; name a file in it"):
+        Settings.from_mapping({"template_file": "card.html"}).check_files(tmp_path)
+
+
+def test_a_secret_in_a_bad_field_is_never_echoed() -> None:
+    with pytest.raises(SettingsError) as info:
+        Settings.from_mapping({"api_key": ["secret-test-key"]})
+    assert "secret-test-key" not in str(info.value)
+    assert "option 'api_key': must be text" in str(info.value)
 
 
 def test_none_means_default() -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,48 @@ def test_set_json_many(store: Store) -> None:
     assert (store.get_json("a"), store.get_json("b")) == (1, [2])
     assert sorted(store.keys()) == ["a", "b"]
     assert store.keys("a") == ["a"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: os.urandom(len(data)), id="garbage"),
+        pytest.param(lambda data: data[:8192] + os.urandom(4096) + data[12288:], id="bad-page"),
+        pytest.param(lambda data: data[:100] + os.urandom(4096) + data[4196:], id="bad-header"),
+    ],
+)
+def test_a_damaged_database_is_moved_aside_and_the_cache_starts_afresh(
+    tmp_path: Path, damage: Callable[[bytes], bytes], caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "cache"
+    with Store(folder) as store:
+        store.set_json_many({f"k{i}": "x" * 200 for i in range(200)})
+    database = folder / "cache.db"
+    database.write_bytes(damage(database.read_bytes()))
+    with caplog.at_level(logging.WARNING, logger="pictify_ssg"), Store(folder) as store:
+        assert store.get_json("k1") is None
+        store.set_json("new", 1)
+        assert store.get_json("new") == 1
+    [aside] = folder.glob("cache.db.damaged-*")
+    assert aside.stat().st_size > 0  # kept for inspection, not deleted
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert "was damaged" in warning
+    assert "starting with an empty cache" in warning
+
+
+def test_a_file_where_the_folder_should_be_says_what_to_do(tmp_path: Path) -> None:
+    blocker = tmp_path / "pictify"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="is a file; remove it or set cache_dir"):
+        Store(blocker)
+
+
+def test_a_database_that_cannot_be_opened_is_not_taken_for_damage(tmp_path: Path) -> None:
+    # "unable to open database file" (read-only folder, or here a folder in its place) is a
+    # setup problem to report, not damage: nothing may be moved aside.
+    folder = tmp_path / "cache"
+    (folder / "cache.db").mkdir(parents=True)
+    with pytest.raises(StoreError, match="make the folder writable or set cache_dir"):
+        Store(folder)
+    assert (folder / "cache.db").is_dir()
+    assert not list(folder.glob("cache.db.damaged-*"))
