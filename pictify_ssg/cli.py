@@ -99,6 +99,7 @@ def _hours(raw: str) -> float:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from pictify_ssg.local.exceptions import ChromiumNotFoundError
     from pictify_ssg.local.options import ServerOptions
     from pictify_ssg.local.server import serve
 
@@ -130,6 +131,10 @@ def _serve(args: argparse.Namespace) -> int:
             options=options,
             on_ready=ready,
         )
+    except ChromiumNotFoundError as exc:
+        # An environment problem with a ready-made fix in the message: no traceback.
+        print(f"pictify-ssg serve: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(
             f"pictify-ssg serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr

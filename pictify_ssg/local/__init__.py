@@ -11,18 +11,28 @@ or in the foreground with ``pictify-ssg serve``.
 
 The heavy imports (Starlette, uvicorn, Playwright) happen on first attribute access, so
 ``import pictify_ssg.local.templating`` stays light for code that only needs the template engine.
+`LocalServerError` and `ChromiumNotFoundError` (raised by `LocalServer.start` when no usable
+Chromium exists) come from a module without heavy imports.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from pictify_ssg.local.exceptions import ChromiumNotFoundError, LocalServerError
+
 if TYPE_CHECKING:
     from pictify_ssg.local.options import ServerOptions
     from pictify_ssg.local.server import LocalServer
     from pictify_ssg.local.stats import ServerStats
 
-__all__ = ["LocalServer", "ServerOptions", "ServerStats"]
+__all__ = [
+    "ChromiumNotFoundError",
+    "LocalServer",
+    "LocalServerError",
+    "ServerOptions",
+    "ServerStats",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -12,7 +12,9 @@ Speed decisions, measured on two cores for a 1200x630 card (see ``bench/render_b
   behind each other; the pool spreads pages over several Chromium processes instead.
 
 Chromium starts lazily on the first render, so a server that only answers from its cache never
-launches a browser.
+launches a browser. A failed launch is remembered: renders are refused at once (503
+``BROWSER_UNAVAILABLE``) until a back-off has passed, instead of paying for a doomed launch per
+request; the next render after the back-off tries again, so a passing problem heals itself.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import contextlib
 import logging
 import math
 import os
+import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -36,13 +39,17 @@ from playwright.async_api import (
 )
 from playwright.async_api import Error as PlaywrightError
 
-from pictify_ssg.local.browser import INSTALL_HINT, LAUNCH_ARGS, find_chromium
+from pictify_ssg.local.browser import INSTALL_HINT, LAUNCH_ARGS, resolve_chromium
+from pictify_ssg.local.exceptions import ChromiumNotFoundError
 from pictify_ssg.local.options import CaptureMode
 from pictify_ssg.local.processes import alive, children, command_line, descendants, kill
 
 logger = logging.getLogger(__name__)
 
 OutputFormat = Literal["png", "jpeg", "webp", "pdf"]
+
+LAUNCH_RETRY_S = 30.0
+"""How long a failed Chromium launch is remembered before the next render tries again."""
 
 _WRITE_DOCUMENT = """
 async ([html, loadTimeoutMs]) => {
@@ -142,6 +149,9 @@ class Renderer:
         pages_per_browser: Pages per process.
         capture: Screenshot strategy.
         timeout_s: Upper bound for loading one page.
+        executable: The Chromium to launch (default: `resolve_chromium` at the first launch).
+        launch_retry_s: How long a failed launch is remembered; renders in that window are
+            answered with 503 ``BROWSER_UNAVAILABLE`` without another launch attempt.
     """
 
     def __init__(
@@ -151,7 +161,14 @@ class Renderer:
         pages_per_browser: int = 1,
         capture: CaptureMode = "fast",
         timeout_s: float = 30.0,
+        executable: str | None = None,
+        launch_retry_s: float = LAUNCH_RETRY_S,
     ) -> None:
+        self._executable = executable
+        self._launch_retry_s = launch_retry_s
+        self._launch_failure: str | None = None
+        self._retry_launch_at = 0.0
+        self._launch_attempts = 0
         self._browser_count = browsers
         self._pages_per_browser = pages_per_browser
         self._capture = capture
@@ -168,12 +185,18 @@ class Renderer:
         """Whether Chromium is running."""
         return bool(self._browsers)
 
+    @property
+    def launch_attempts(self) -> int:
+        """How many times this renderer tried to start its Chromium pool."""
+        return self._launch_attempts
+
     async def render(self, job: RenderJob) -> RenderOutput:
         """Render ``job`` on the next free page.
 
         Raises:
             RenderError: Bad input (422: unknown selector, unreachable URL) or renderer failure
-                (503: no browser; 422 for a page that fails or does not finish in time).
+                (503 ``BROWSER_UNAVAILABLE``: Chromium cannot be started, now or recently;
+                422 for a page that fails or does not finish in time).
         """
         idle = await self._ensure_started()
         slot = await idle.get()
@@ -210,49 +233,76 @@ class Renderer:
         """Close every page and browser and stop Playwright's driver (idempotent)."""
         self._closed = True
         async with self._start_lock:
-            tree = set(self._driver_pids)
-            for pid in self._driver_pids:
-                tree |= descendants(pid)
-            browsers, self._browsers = self._browsers, []
-            for browser in browsers:
-                with contextlib.suppress(Exception):
-                    await browser.close()
-            if self._playwright is not None:
-                playwright, self._playwright = self._playwright, None
-                with contextlib.suppress(Exception):
-                    await playwright.stop()
-            self._idle = None
-            self._driver_pids = set()
-            leftovers = await _wait_gone(tree)
-            if leftovers:
-                logger.debug(
-                    "killing %d Chromium process(es) that outlived close()", len(leftovers)
-                )
-                kill(leftovers)
+            await self._teardown()
+
+    async def _teardown(self) -> None:
+        """Close browsers and the driver; the caller holds ``_start_lock``."""
+        tree = set(self._driver_pids)
+        for pid in self._driver_pids:
+            tree |= descendants(pid)
+        browsers, self._browsers = self._browsers, []
+        for browser in browsers:
+            with contextlib.suppress(Exception):
+                await browser.close()
+        if self._playwright is not None:
+            playwright, self._playwright = self._playwright, None
+            with contextlib.suppress(Exception):
+                await playwright.stop()
+        self._idle = None
+        self._driver_pids = set()
+        leftovers = await _wait_gone(tree)
+        if leftovers:
+            logger.debug("killing %d Chromium process(es) that outlived close()", len(leftovers))
+            kill(leftovers)
 
     async def _ensure_started(self) -> asyncio.Queue[_Slot]:
         if self._idle is not None:
             return self._idle
+        # Checked before and after waiting for the lock: requests queued behind a failing launch
+        # get its answer instead of launching again one by one.
+        self._refuse_while_backing_off()
         async with self._start_lock:
             if self._closed:
                 raise RenderError(503, "BROWSER_POOL_UNAVAILABLE", "The renderer is shut down")
             if self._idle is None:
-                self._idle = await self._start()
+                self._refuse_while_backing_off()
+                self._launch_attempts += 1
+                try:
+                    self._idle = await self._start()
+                except RenderError as exc:
+                    self._launch_failure = exc.message
+                    self._retry_launch_at = time.monotonic() + self._launch_retry_s
+                    raise
+                self._launch_failure = None
             return self._idle
 
+    def _refuse_while_backing_off(self) -> None:
+        if self._launch_failure is None:
+            return
+        remaining = self._retry_launch_at - time.monotonic()
+        if remaining > 0:
+            raise RenderError(
+                503,
+                "BROWSER_UNAVAILABLE",
+                f"{self._launch_failure} (failed recently; not retried for another "
+                f"{math.ceil(remaining)} s)",
+            )
+
     async def _start(self) -> asyncio.Queue[_Slot]:
-        try:
-            executable = find_chromium()
-        except RuntimeError as exc:
-            raise RenderError(503, "BROWSER_POOL_UNAVAILABLE", str(exc)) from None
+        if self._executable is None:
+            try:
+                self._executable = await asyncio.to_thread(resolve_chromium)
+            except ChromiumNotFoundError as exc:
+                raise RenderError(503, "BROWSER_UNAVAILABLE", str(exc)) from None
+        executable = self._executable
         logger.debug("launching %d Chromium process(es) from %s", self._browser_count, executable)
         before = children(os.getpid())
-        self._playwright = await async_playwright().start()
-        # Remember Playwright's driver so close() can wait for its whole process tree.
-        self._driver_pids = {
-            pid for pid in children(os.getpid()) - before if "run-driver" in command_line(pid)
-        }
         try:
+            self._playwright = await async_playwright().start()
+            # Remember Playwright's driver so close() can wait for its whole process tree.
+            self._driver_pids = {
+                pid for pid in children(os.getpid()) - before if "run-driver" in command_line(pid)
+            }
             self._browsers = list(
                 await asyncio.gather(
                     *(self._launch(executable) for _ in range(self._browser_count))
@@ -265,20 +315,23 @@ class Renderer:
                     for _ in range(self._pages_per_browser)
                 )
             )
-        except PlaywrightError as exc:
-            await self.close()
-            self._closed = False
+        except (PlaywrightError, OSError) as exc:
+            # The caller holds the start lock, so tear down directly (close() would deadlock).
+            await self._teardown()
+            text = exc.message if isinstance(exc, PlaywrightError) else str(exc)
+            first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
             raise RenderError(
                 503,
-                "BROWSER_POOL_UNAVAILABLE",
-                f"Chromium could not be started ({exc.message.splitlines()[0]}); {INSTALL_HINT}",
+                "BROWSER_UNAVAILABLE",
+                f"Chromium ({executable}) could not be started: {first_line}; check that it "
+                f"runs, or {INSTALL_HINT}",
             ) from None
         idle: asyncio.Queue[_Slot] = asyncio.Queue()
         for slot in slots:
             idle.put_nowait(slot)
         return idle
 
-    async def _launch(self, executable: str | None) -> Browser:
+    async def _launch(self, executable: str) -> Browser:
         assert self._playwright is not None
         return await self._playwright.chromium.launch(
             executable_path=executable,
@@ -303,8 +356,8 @@ class Renderer:
             await slot.context.close()
         browser = slot.browser
         if not browser.is_connected():
-            executable = find_chromium()
-            browser = await self._launch(executable)
+            assert self._executable is not None  # set by the first launch
+            browser = await self._launch(self._executable)
             self._browsers = [b for b in self._browsers if b is not slot.browser] + [browser]
         return await self._new_slot(browser)
 

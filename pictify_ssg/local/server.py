@@ -17,6 +17,8 @@ from typing import Any
 import uvicorn
 
 from pictify_ssg.local.app import build_app
+from pictify_ssg.local.browser import resolve_chromium
+from pictify_ssg.local.exceptions import LocalServerError
 from pictify_ssg.local.options import ServerOptions
 from pictify_ssg.local.renderer import Renderer
 from pictify_ssg.local.retention import PruneReport
@@ -54,6 +56,9 @@ class _Runtime:
         keys = [key for key in (api_keys or ()) if key]
         if api_keys is not None and not keys:
             raise ValueError("api_keys must contain at least one non-empty key")
+        # Checked (never launched) before anything is bound: without a usable Chromium every
+        # render would fail, and a caller learns that once here rather than per card.
+        executable = resolve_chromium()
         self.api_key = keys[0] if keys else secrets.token_hex(32)
         self.storage = Storage(Path(data_dir) if data_dir is not None else default_data_dir())
         self.state = ServerState(
@@ -63,6 +68,7 @@ class _Runtime:
                 pages_per_browser=options.pages_per_browser,
                 capture=options.capture,
                 timeout_s=options.render_timeout_s,
+                executable=executable,
             ),
             options=options,
             stats=ServerStats(),
@@ -197,12 +203,17 @@ class LocalServer:
         Returns:
             ``self``.
 
+        Chromium is not launched here (that happens on the first render), but its executable
+        must exist: without one this fails at once instead of answering every render with 503.
+
         Raises:
-            RuntimeError: Already started, or the server did not come up.
+            ChromiumNotFoundError: No usable Chromium executable (a `LocalServerError`); the
+                message says what to install or which variable to fix.
+            LocalServerError: Already started, or the server did not come up.
             OSError: The port cannot be bound.
         """
         if self._runtime is not None:
-            raise RuntimeError("LocalServer is already started")
+            raise LocalServerError("LocalServer is already started")
         runtime = _Runtime(
             data_dir=self._data_dir,
             api_keys=self._api_keys,
@@ -222,7 +233,7 @@ class LocalServer:
         while not runtime.server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError("the local Pictify server did not start") from self._failure
+                raise LocalServerError("the local Pictify server did not start") from self._failure
             time.sleep(0.01)
         _RUNNING.add(self)
         return self
@@ -285,6 +296,10 @@ def serve(
         api_keys: Accepted keys (default: one random key).
         options: Optional behaviours.
         on_ready: Called with ``(base_url, api_key)`` once the socket is bound.
+
+    Raises:
+        ChromiumNotFoundError: No usable Chromium executable (checked before binding).
+        OSError: The port cannot be bound.
     """
     runtime = _Runtime(
         data_dir=data_dir,

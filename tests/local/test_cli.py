@@ -196,3 +196,16 @@ def test_retention_hours_reaches_the_server(
 
     assert main(["serve", "--data-dir", str(tmp_path), *flag]) == 0
     assert [options.retention_hours for options in seen] == [expected]
+
+
+def test_serve_without_a_usable_chromium_exits_2_with_the_fix(tmp_path: Path) -> None:
+    process = _serve(tmp_path, env={"PICTIFY_CHROMIUM": "/nonexistent"})
+    stdout, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 2
+    assert stderr.strip() == (
+        "pictify-ssg serve: PICTIFY_CHROMIUM points to /nonexistent, which does not exist or is "
+        "not executable; install Chromium (apt-get install chromium) or fix the variable"
+    )
+    assert "Traceback" not in stderr
+    assert "serving" not in stdout
