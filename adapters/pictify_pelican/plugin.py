@@ -2,7 +2,8 @@
 
 Signals used, in Pelican's order:
 
-- ``initialized``: validate the ``PICTIFY_*`` settings (fail fast with a clear message);
+- ``initialized``: validate the ``PICTIFY_*`` settings and the template and fallback files
+  they name (fail fast with one clear message, no traceback);
 - ``all_generators_finalized``: every article, page and translation exists, and so does every
   category, tag and author, and nothing is written yet: all cards (the listing cards of
   :mod:`pictify_pelican.listings` too, unless ``PICTIFY_LISTING_CARDS = False``) are made in
@@ -30,7 +31,7 @@ from typing import Any
 
 import pelican.plugins.signals as signals
 
-from pictify_pelican.content import apply_card, collect, content_key, content_options, record
+from pictify_pelican.content import apply_card, collect, content_key, record
 from pictify_pelican.listings import (
     SITE_KEY,
     Listings,
@@ -117,12 +118,9 @@ def all_generators_finalized(generators: list[Any]) -> None:
     pages = []
     by_key = {}
     for content in collect(generators, include_drafts=state.options.include_drafts):
-        try:
-            options = content_options(content.metadata)
-        except ValueError as error:
-            log.warning("pictify: %s: %s", content_key(content), error)
-            options = {}
-        pages.append(record(content, options))
+        # Metadata of the wrong type travels in the record: the core gives the article its
+        # previous card or the fallback image and names it in its one grouped warning.
+        pages.append(record(content))
         by_key[content_key(content)] = content
     state.listings = (
         collect_listings(generators, settings) if state.options.listing_cards else Listings()

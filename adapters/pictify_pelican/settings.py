@@ -87,20 +87,31 @@ def adapter_options(settings: Mapping[str, Any]) -> AdapterOptions:
 
 
 def read_settings(settings: Mapping[str, Any]) -> tuple[Settings, AdapterOptions]:
-    """Validate the ``PICTIFY_*`` settings.
+    """Validate the ``PICTIFY_*`` settings, and the files they name when cards are on.
+
+    A missing or folder ``PICTIFY_TEMPLATE_FILE`` or ``PICTIFY_FALLBACK_IMAGE`` is a
+    configuration mistake like a bad value: it stops the build at start-up with the path,
+    instead of a warning per build that no card could be made.
 
     Raises:
         PictifySettingsError: with the core's message, which names each bad option; option
-            names in it are the lower-case core names of the ``PICTIFY_*`` settings.
+            names in it are spelled as the ``PICTIFY_*`` settings.
     """
     options = adapter_options(settings)
     try:
         core = Settings.from_mapping(core_options(settings), source=SOURCE)
+        if core.enabled:
+            core.check_files(config_dir(settings), source=SOURCE)
     except SettingsError as error:
-        lines = [f"invalid pictify settings in {SOURCE}:"]
-        lines.extend(f"  - {pelican_names(problem)}" for problem in error.problems)
-        raise PictifySettingsError("\n".join(lines)) from None
+        raise settings_error(error) from None
     return core, options
+
+
+def settings_error(error: SettingsError) -> PictifySettingsError:
+    """The core's settings error, with option names spelled as Pelican settings."""
+    lines = [f"invalid pictify settings in {SOURCE}:"]
+    lines.extend(f"  - {pelican_names(problem)}" for problem in error.problems)
+    return PictifySettingsError("\n".join(lines))
 
 
 _OPTION = re.compile(r"(option|did you mean) '([a-z_][a-z0-9_]*)((?:\.[^']*)?)'")

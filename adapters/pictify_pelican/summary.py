@@ -1,10 +1,10 @@
 """One pictify summary line per Pelican build, shown like Pelican's own ``Done:`` line.
 
-The core logs its summary at INFO on the ``pictify_ssg`` logger. Pelican shows INFO only with
-``-v``/``-D``, so a plain ``pelican content`` would print nothing from us, and ``-v`` would
-print it through the log handler. While the core builds, :class:`SummaryLine` holds that one
-record back and then prints the line once on Pelican's console (where ``Done:`` goes), at
-every verbosity.
+The core logs its summary at INFO, as a record of its own logger ``pictify_ssg.summary`` whose
+message is exactly ``report.summary_line``. Pelican shows INFO only with ``-v``/``-D``, so a
+plain ``pelican content`` would print nothing from us, and ``-v`` would print it through the
+log handler. While the core builds, :class:`SummaryLine` holds that one record back and then
+prints the line once on Pelican's console (where ``Done:`` goes), at every verbosity.
 """
 
 from __future__ import annotations
@@ -14,21 +14,31 @@ import re
 import sys
 from types import TracebackType
 
-#: The logger the core writes its summary to.
+#: The core's logger: its warnings go through, only a summary record is held back.
 CORE_LOGGER = "pictify_ssg"
-#: What the summary starts with (``pictify: 12 pages, 3 cached, ...``); nothing else matches.
+#: The core's logger for the summary line alone: every record on it is the summary.
+SUMMARY_LOGGER = "pictify_ssg.summary"
+#: Compatibility fallback for a core that still logs the summary on ``pictify_ssg`` itself:
+#: recognised by its text (``pictify: 12 pages, 3 cached, ...``). Once every supported core
+#: logs it on ``pictify_ssg.summary``, this pattern, its filter on ``pictify_ssg`` and the
+#: second branch of :meth:`_HoldBack.filter` can go.
 SUMMARY = re.compile(r"pictify: \d+ pages?, \d+ cached, ")
 
 
 class _HoldBack(logging.Filter):
-    """Keeps the core's INFO summary records out of the log, remembering the last one."""
+    """Keeps the core's summary records out of the log, remembering the last one."""
 
     def __init__(self) -> None:
         super().__init__()
         self.line: str | None = None
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno == logging.INFO and SUMMARY.match(record.getMessage()):
+        if record.name == SUMMARY_LOGGER or (
+            # Fallback for the older core (see SUMMARY): remove with it.
+            record.name == CORE_LOGGER
+            and record.levelno == logging.INFO
+            and SUMMARY.match(record.getMessage())
+        ):
             self.line = record.getMessage()
             return False
         return True
@@ -39,17 +49,28 @@ class SummaryLine:
 
     The line the core logged wins; :attr:`fallback` (set by the caller to the report's
     ``summary_line``) is printed when the core logged none. A build that raises (for example
-    ``on_error = "fail"``) still shows the line the core logged before raising.
+    ``on_error = "fail"``) still shows the line the core logged before raising (with the
+    older core that logs it on ``pictify_ssg`` itself, only at ``-v``/``-D``).
     """
 
     def __init__(self) -> None:
         self._filter = _HoldBack()
+        self._level = logging.NOTSET
         self.fallback: str | None = None
 
     def __enter__(self) -> SummaryLine:
-        # On the logger itself, not a handler: Pelican owns the handlers. Logger filters do
-        # not see records propagated from child loggers, and the core logs on this one.
-        logging.getLogger(CORE_LOGGER).addFilter(self._filter)
+        # On the loggers themselves, not a handler: Pelican owns the handlers. A logger's
+        # filters only see records logged on that very logger (not those propagated from a
+        # child), hence one filter on each logger the summary may come from.
+        for name in (SUMMARY_LOGGER, CORE_LOGGER):
+            logging.getLogger(name).addFilter(self._filter)
+        # Without -v Pelican's level is WARNING and the INFO record would never be made; the
+        # summary logger carries nothing else and every record on it is held back, so it can
+        # be let through for the build: the line then shows even when the build raises.
+        summary_logger = logging.getLogger(SUMMARY_LOGGER)
+        self._level = summary_logger.level
+        if not summary_logger.isEnabledFor(logging.INFO):
+            summary_logger.setLevel(logging.INFO)
         return self
 
     def __exit__(
@@ -58,7 +79,9 @@ class SummaryLine:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        logging.getLogger(CORE_LOGGER).removeFilter(self._filter)
+        for name in (SUMMARY_LOGGER, CORE_LOGGER):
+            logging.getLogger(name).removeFilter(self._filter)
+        logging.getLogger(SUMMARY_LOGGER).setLevel(self._level)
         line = self._filter.line or self.fallback
         if line:
             show(line)

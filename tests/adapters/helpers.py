@@ -153,6 +153,26 @@ def build_pelican(config_file: Path, **overrides: Any) -> PelicanBuild:
     return PelicanBuild(pelican.settings, report, Path(pelican.settings["OUTPUT_PATH"]), contents)
 
 
+def make_pelican_site(
+    root: Path, settings: str, articles: dict[str, str], *, site_url: str
+) -> Path:
+    """Write a small Pelican site: ``articles`` under ``content/`` and a minimal pelicanconf.py
+    (no feeds) ending with ``settings``; returns the config file."""
+    content = root / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    for name, text in articles.items():
+        (content / name).write_text(text, encoding="utf-8")
+    config = root / "pelicanconf.py"
+    config.write_text(
+        f'SITENAME = "Small blog"\nSITEURL = "{site_url}"\nPATH = "content"\n'
+        'OUTPUT_PATH = "output"\nTIMEZONE = "UTC"\nDEFAULT_LANG = "en"\n'
+        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\n"
+        "AUTHOR_FEED_RSS = None\nTRANSLATION_FEED_ATOM = None\n" + settings,
+        encoding="utf-8",
+    )
+    return config
+
+
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
@@ -160,9 +180,11 @@ def run_pelican_cli(config_file: Path, *args: str) -> subprocess.CompletedProces
     """Run the installed ``pelican`` command on ``config_file`` as a user would, from its folder.
 
     No API key is passed on; stdout and stderr are captured as text, without colour codes.
+    The console is wide, so each log record is one line (see :func:`pelican_log`).
     """
     pelican = Path(sys.executable).with_name("pelican")
     env = {k: v for k, v in os.environ.items() if k not in ("PICTIFY_API_KEY", "FORCE_COLOR")}
+    env["COLUMNS"] = "400"
     result = subprocess.run(
         [str(pelican), "content", "-s", str(config_file), *args],
         cwd=config_file.parent,
@@ -175,6 +197,22 @@ def run_pelican_cli(config_file: Path, *args: str) -> subprocess.CompletedProces
     result.stdout = _ANSI.sub("", result.stdout)
     result.stderr = _ANSI.sub("", result.stderr)
     return result
+
+
+#: A record on Pelican's console: ``[12:00:00] WARNING  message   file.py:12`` (the time is
+#: left blank when it repeats).
+_RECORD = re.compile(r"^(?:\[[\d:]+\])?\s*(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+(.*?)\s+\S+:\d+$")
+
+
+def pelican_log(output: str, level: str) -> list[str]:
+    """The first line of each record at ``level`` that Pelican printed (run through
+    :func:`run_pelican_cli`), without the time and source columns."""
+    records = []
+    for line in output.splitlines():
+        found = _RECORD.match(line.rstrip())
+        if found and found[1] == level:
+            records.append(found[2])
+    return records
 
 
 #: Chromium flags for tests: no sandbox (root in CI), no GPU, no background network calls.

@@ -15,6 +15,7 @@ from .helpers import (
     EXAMPLE_SITE,
     PelicanBuild,
     build_pelican,
+    make_pelican_site,
     meta_values,
     pelican_class,
     run_pelican_cli,
@@ -38,19 +39,7 @@ def _no_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def make_site(root: Path, settings: str, articles: dict[str, str] | None = None) -> Path:
     """Write a small Pelican site with ``settings`` appended to a minimal pelicanconf.py."""
-    content = root / "content"
-    content.mkdir(parents=True, exist_ok=True)
-    for name, text in (articles or ARTICLES).items():
-        (content / name).write_text(text, encoding="utf-8")
-    config = root / "pelicanconf.py"
-    config.write_text(
-        f'SITENAME = "Small blog"\nSITEURL = "{SITE_URL}"\nPATH = "content"\n'
-        'OUTPUT_PATH = "output"\nTIMEZONE = "UTC"\nDEFAULT_LANG = "en"\n'
-        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\n"
-        "AUTHOR_FEED_RSS = None\nTRANSLATION_FEED_ATOM = None\n" + settings,
-        encoding="utf-8",
-    )
-    return config
+    return make_pelican_site(root, settings, articles or ARTICLES, site_url=SITE_URL)
 
 
 def card_settings(cache: Path) -> str:
@@ -212,8 +201,14 @@ def test_metadata_overrides_and_original_image(tmp_path: Path) -> None:
     three = next(c for c in build.contents if c.relative_source_path == "three.md")
     assert three.og_image == f"{SITE_URL}/images/mine.png"
     assert three.og_image_original == "/images/mine.png"
-    # A value the plugin cannot read is a warning, not a crash: the article keeps a card.
-    assert "four.md" in cards
+    # A value the plugin cannot read is a warning, not a crash: the article gets what a
+    # failed card gets, here no card (no previous one, no fallback image; see
+    # test_pelican_mistakes.py for those).
+    assert "four.md" not in cards
+    assert build.report.outcomes["four.md"] == "failed"
+    assert build.report.failed == [
+        ("four.md", "metadata 'Pictify' must be true or false, not 'maybe'")
+    ]
 
 
 def test_listing_cards_off_makes_none(tmp_path: Path) -> None:
