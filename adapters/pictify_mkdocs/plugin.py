@@ -4,19 +4,23 @@ MkDocs reads every page before it renders any, so the plugin snapshots each page
 ``on_page_markdown``, asks the core for every card at once in ``on_env``, hands each page its card
 in ``on_page_context`` and writes the tags in ``on_post_page``. The adapter never makes an HTTP
 call, hashes or caches: that is the core's job.
+
+MkDocs imports every configured plugin before it reads ``enabled``, so this module imports only
+what validating the options needs (the core's settings model, which the option schema is
+generated from). The pipeline, with its HTTP client and cache, is imported by the hooks that
+use it: ``enabled: false`` (the usual toggle for fast local previews) then costs almost
+nothing, and a warm build loads no HTTP stack at all.
 """
 
 from __future__ import annotations
 
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin
 
-from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -25,19 +29,16 @@ from mkdocs.utils.templates import TemplateContext
 
 from pictify_mkdocs.config import PictifyConfig
 from pictify_mkdocs.logs import forward_core_logs
-from pictify_mkdocs.pages import page_record
 from pictify_mkdocs.site import config_dir, is_inside, material_social_enabled, site_info
-from pictify_ssg.core import (
-    BuildError,
-    BuildReport,
-    CardResult,
-    PageRecord,
-    Pipeline,
-    Settings,
-    SettingsError,
-    SiteInfo,
-    inject_meta_tags,
-)
+from pictify_ssg.core import Settings, SettingsError
+
+if TYPE_CHECKING:
+    # Annotations only. `mkdocs.livereload` is the dev server, which `mkdocs build` never
+    # needs; the core types below come with the pipeline, imported where it is used.
+    from jinja2 import Environment
+    from mkdocs.livereload import LiveReloadServer
+
+    from pictify_ssg.core import BuildReport, CardResult, PageRecord, Pipeline, SiteInfo
 
 # Under ``mkdocs.``, so MkDocs prints these messages and ``--strict`` counts the warnings.
 log = get_plugin_logger("pictify")
@@ -154,6 +155,8 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         """Snapshot the page for the core once its front matter is final."""
         if not self._active:
             return markdown
+        from pictify_mkdocs.pages import page_record
+
         self._records[page.file.src_uri] = page_record(page, config, lang=self._lang())
         return markdown
 
@@ -165,6 +168,8 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         """
         record = self._records.get(page.file.src_uri)
         if record is None:
+            from pictify_mkdocs.pages import page_record
+
             if page.markdown is None:
                 page.read_source(config)
             record = self._records[page.file.src_uri] = page_record(page, config, lang=self._lang())
@@ -179,6 +184,8 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         """Render (or fetch from the cache) every card of the site in one core build."""
         if not self._active or self._settings is None or self._site is None:
             return env
+        from pictify_ssg.core import BuildError
+
         pages = [
             self._record_for(file.page, config)
             for file in files.documentation_pages()
@@ -236,6 +243,8 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         card = self._card(page)
         if card is None:
             return output
+        from pictify_ssg.core import inject_meta_tags
+
         return inject_meta_tags(output, card.tags)
 
     # -- serve and lifecycle -------------------------------------------------------------------
@@ -269,6 +278,8 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
             return self._pipeline
         # Changed options under `mkdocs serve` need a pipeline built from them.
         self._close_pipeline()
+        from pictify_ssg.core import Pipeline  # the heavy part of the core, loaded on first use
+
         stack = ExitStack()
         self._pipeline = stack.enter_context(Pipeline(settings, config_dir=key[1]))
         self._stack = stack

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
-
 from pictify_ssg.core.service import Service
 from pictify_ssg.core.settings import Settings
 
 if TYPE_CHECKING:
-    from pictify_ssg.local import LocalServer
+    # httpx is imported when a service is opened, not with the core: with `rich` installed it
+    # loads its command-line interface too (~65 ms), a cost a warm build (nothing to render)
+    # should not pay.
+    import httpx
+
+    from pictify_ssg.local import LocalServer, ServerOptions
 
 log = logging.getLogger("pictify_ssg")
 
@@ -115,14 +118,20 @@ class ServiceOpener:
         self.server: LocalServer | None = None
         self._downloads: httpx.AsyncClient | None = None
 
-    async def open(self) -> Service:
+    async def open(self, *, renders: int | None = None) -> Service:
         """The service, opened on the first call.
+
+        Args:
+            renders: How many cards the build is about to render (``None``: unknown); a local
+                server started for a few of them runs one Chromium instead of two.
 
         Raises:
             RuntimeError: When the backend is ``skip`` or the service cannot be opened.
         """
         if self.service is not None:
             return self.service
+        import httpx
+
         from pictify_ssg.client import AsyncPictify
 
         kind = self.choice.kind
@@ -137,7 +146,7 @@ class ServiceOpener:
             base_url = self.choice.identity
             account = account_id(key)
         else:
-            server = await self._start_local()
+            server = await self._start_local(renders)
             key, base_url, account = server.api_key, server.base_url, LOCAL_IDENTITY
         client = AsyncPictify(
             api_key=key, base_url=base_url, timeout=self.settings.timeout, max_retries=2
@@ -153,14 +162,30 @@ class ServiceOpener:
         )
         return self.service
 
-    async def _start_local(self) -> Any:
+    def local_options(self, renders: int | None) -> ServerOptions:
+        """The local server's options for a build about to render ``renders`` cards.
+
+        Chromium start-up dominates a rebuild that changed a card or two, and on a two-core
+        machine starting a second browser nearly doubles it while the second one would sit
+        idle: up to ``direct_threshold`` cards (rendered one by one anyway, see the planner)
+        get one browser. More cards, or an unknown number, keep the server's default, whose
+        second browser pays off in PNG encoding throughput. The server then lives for the
+        whole pipeline (``mkdocs serve``), sized by the build that started it.
+        """
+        from pictify_ssg.local import ServerOptions
+
+        if renders is not None and renders <= self.settings.direct_threshold:
+            return ServerOptions(browsers=1)
+        return ServerOptions()
+
+    async def _start_local(self, renders: int | None) -> Any:
         import asyncio
 
         from pictify_ssg.local import LocalServer
 
         data_dir = self.cache_dir / "local-server"
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        server = LocalServer(data_dir=data_dir)
+        server = LocalServer(data_dir=data_dir, options=self.local_options(renders))
         log.debug("pictify: starting the local renderer (data in %s)", data_dir)
         await asyncio.to_thread(server.start)
         self.server = server

@@ -7,10 +7,12 @@ import logging
 import os
 import posixpath
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urljoin
 
 from pictify_ssg.core.records import PageRecord, SiteInfo
@@ -64,6 +66,50 @@ def write_atomic(path: Path, data: bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o644)  # a web server must be able to read the published card
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+#: Read size when streaming a card: a card never has to be in memory whole.
+_CHUNK = 256 * 1024
+
+
+def _same_content(path: Path, source: BinaryIO) -> bool:
+    """Whether ``path`` holds exactly what ``source`` has left to read (compared chunk by chunk)."""
+    try:
+        with path.open("rb") as existing:
+            while True:
+                a, b = existing.read(_CHUNK), source.read(_CHUNK)
+                if a != b:
+                    return False
+                if not a:
+                    return True
+    except OSError:
+        return False
+
+
+def copy_atomic(path: Path, source: BinaryIO) -> bool:
+    """Stream ``source`` (from its current position) into ``path``, like :func:`write_atomic`.
+
+    Publishing a cached card copies it from the card cache's value file through this, so the
+    peak memory of publishing a whole site is one read buffer, not one card per page.
+
+    Returns:
+        Whether the file was (re)written (identical content is left alone).
+    """
+    start = source.tell()
+    if path.is_file() and _same_content(path, source):
+        return False
+    source.seek(start)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".pictify-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            shutil.copyfileobj(source, handle, _CHUNK)
         os.chmod(tmp, 0o644)  # a web server must be able to read the published card
         os.replace(tmp, path)
     except BaseException:

@@ -16,8 +16,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from pictify_ssg.core.planner import Plan, RenderJob, RenderMode, chunk, plan_renders
 from pictify_ssg.core.service import Rendered, Service, explain_error
 from pictify_ssg.core.store import Store
@@ -262,6 +260,9 @@ class Renderer:
         return Plan(direct=(), batches=tuple(batches))
 
     async def _accept_item(self, job: RenderJob, item: Mapping[str, Any]) -> bool:
+        # Imported here, not with the core: a warm build never opens a service (backend.py).
+        import httpx
+
         o = self.options
         card = Rendered(
             url=str(item["url"]),

@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from pictify_ssg.core.backend import BackendChoice, ServiceOpener
-from pictify_ssg.core.cards import Card, bytes_key, load_card, record_key, save_card
+from pictify_ssg.core.cards import (
+    Card,
+    bytes_key,
+    load_card,
+    publish_card_file,
+    record_key,
+    save_card,
+)
 from pictify_ssg.core.errors import BuildError, PageError
 from pictify_ssg.core.fingerprint import card_fingerprint, sha256_bytes
 from pictify_ssg.core.gallery import write_gallery
@@ -26,7 +33,6 @@ from pictify_ssg.core.publish import (
     prepare_fallback,
     public_url,
     remove_stale,
-    write_atomic,
 )
 from pictify_ssg.core.records import PageRecord, SiteInfo
 from pictify_ssg.core.rendering import Renderer, RenderOptions, RenderOutcome
@@ -54,6 +60,13 @@ from pictify_ssg.core.variables import (
 )
 
 log = logging.getLogger("pictify_ssg")
+#: The build's summary line, on its own logger so adapters recognise it by the record's logger
+#: name instead of by its wording. A child of ``pictify_ssg``: it still propagates there, so
+#: an adapter forwarding ``pictify_ssg`` (MkDocs) shows it like before.
+summary_log = logging.getLogger("pictify_ssg.summary")
+
+#: Why a cached card found at lookup could not be published (its bytes went in between).
+VANISHED = "its cached image disappeared from the card cache during the build"
 
 
 @dataclass(frozen=True)
@@ -141,9 +154,11 @@ class BuildRun:
             return _TemplateRef("uid", overrides.template, "'pictify.template'")
         return self._default_template()
 
-    async def _service(self) -> Service:
+    async def _service(self, renders: int | None = None) -> Service:
+        """The service, opened on first need; ``renders``: the cards about to be rendered
+        (``None`` when unknown), so the opener can size a local server to the work."""
         if self.service is None:
-            self.service = await self.opener.open()
+            self.service = await self.opener.open(renders=renders)
         return self.service
 
     # -- the build ----------------------------------------------------------------------------
@@ -314,7 +329,7 @@ class BuildRun:
         card = load_card(self.store, fingerprint, need_bytes=self.choice.hosting == "site")
         if card is not None:
             self.used_keys.add(record_key(fingerprint))
-            if card.data is not None:
+            if card.has_bytes:
                 self.used_keys.add(bytes_key(fingerprint))
         return card
 
@@ -338,7 +353,8 @@ class BuildRun:
         if self.choice.kind == "skip":
             return {}, {e.fingerprint: "rendering is off (backend: skip)" for e in missing}
         try:
-            service = await self._service()
+            # `missing` holds one entry per distinct fingerprint (see _lookup).
+            service = await self._service(renders=len(missing))
         except Exception as exc:  # noqa: BLE001 - cannot open the service: every miss fails
             # Reported once, by the per-problem warning at the end of the build.
             message = f"cannot start the {self.choice.kind} renderer: {exc}"
@@ -467,26 +483,39 @@ class BuildRun:
         for entry in entries:
             page = entry.page
             card = cards.get(entry.fingerprint) if entry.error is None else None
+            url = self._card_url(page, card, written, sources) if card is not None else None
             origin: Origin
-            if card is not None:
+            if card is not None and url is not None:
                 origin = "rendered" if entry.fingerprint in self.rendered else "cached"
-                page_records[self._page_record_key(page)] = {"fingerprint": card.fingerprint}
+                key = self._page_record_key(page)
+                record = {"fingerprint": card.fingerprint}
+                # A warm build must not rewrite every page's record: only changed ones are
+                # written; unchanged ones are kept alive by the touch at the end of the build.
+                if self.store.get_json(key) != record:
+                    page_records[key] = record
+                else:
+                    self.used_keys.add(key)
             else:
                 # Every failed page takes the same way out, whatever failed: its previous card,
                 # else the fallback image, else no card (and the failure is reported).
-                message = entry.error or failures.get(entry.fingerprint, "not rendered")
-                skipping = self.choice.kind == "skip" and entry.error is None
+                if entry.error is not None:
+                    message = entry.error
+                elif card is not None:
+                    message = VANISHED
+                else:
+                    message = failures.get(entry.fingerprint, "not rendered")
+                skipping = self.choice.kind == "skip" and entry.error is None and card is None
                 if not skipping:
                     self.report.failed.append((page.key, message))
                 card = self._previous(page)
                 origin = "previous"
-                if card is None:
+                url = self._card_url(page, card, written, sources) if card is not None else None
+                if card is None or url is None:
                     if fallback is not None:
                         self._use_fallback(entry, fallback, sources)
                         continue
                     self._outcome(page, "skipped" if skipping else "failed")
                     continue
-            url = self._card_url(page, card, written, sources)
             mime = mime_type(card.format)
             self.report.cards[page.key] = CardResult(
                 url=url,
@@ -501,7 +530,8 @@ class BuildRun:
                 fingerprint=card.fingerprint,
             )
             self._outcome(page, origin)
-        self.store.set_json_many(page_records)
+        if page_records:
+            self.store.set_json_many(page_records)
         if self.choice.hosting == "site":
             self._remove_stale(written)
         if self.s.gallery:
@@ -516,13 +546,15 @@ class BuildRun:
 
     def _card_url(
         self, page: PageRecord, card: Card, written: set[str], sources: dict[str, str]
-    ) -> str:
+    ) -> str | None:
+        """The card's public URL, its file published first (``None``: its bytes are gone)."""
         if self.choice.hosting == "pictify" and card.url:
             return card.url
-        assert card.data is not None
         name = card_file_name(card.fingerprint, card.format)
         if name not in written:
-            write_atomic(self.out_dir / name, card.data)
+            # Streamed from the store one card at a time (never all cards in memory at once).
+            if publish_card_file(self.store, card.fingerprint, self.out_dir / name) is None:
+                return None
             written.add(name)
         sources[page.key] = name
         if not self.site_url:
@@ -579,6 +611,7 @@ class BuildRun:
         record = self.store.get_json(record_key)
         claims: dict[str, Any] = dict(record) if isinstance(record, dict) else {}
         claims[self.variant] = sorted(written)
+        unchanged = claims == record
         keep = set(written)
         for variant, names in claims.items():
             if variant != self.variant and isinstance(names, list):
@@ -586,7 +619,10 @@ class BuildRun:
         removed = remove_stale(self.out_dir, keep)
         if removed:
             log.debug("pictify: removed %d stale card file(s)", len(removed))
-        self.store.set_json(record_key, claims)
+        if unchanged:
+            self.used_keys.add(record_key)  # kept alive by the touch, not rewritten
+        else:
+            self.store.set_json(record_key, claims)
 
     # -- the end ------------------------------------------------------------------------------
 
@@ -605,7 +641,9 @@ class BuildRun:
             self.store.touch(sorted(self.used_keys))
         self.store.prune()
         self.report.duration = time.monotonic() - start
-        log.info("%s", self.report.summary_line)
+        # The message is exactly the summary line (no arguments): adapters that show it their
+        # own way take record.getMessage() as is.
+        summary_log.info(self.report.summary_line)
         # One line per distinct problem: a bad template or key must not print a line per page.
         by_message: dict[str, list[str]] = {}
         for key, message in self.report.failed:

@@ -13,9 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 if TYPE_CHECKING:
+    # Only for annotations: httpx is imported when a service is opened (see backend.py).
+    import httpx
+
     from pictify_ssg.client import AsyncPictify
 
 
@@ -131,6 +132,8 @@ class Service:
         Raises:
             httpx.HTTPError: On transport errors and non-2xx answers.
         """
+        import httpx  # already loaded: the service that gave the URL is open
+
         async with self._limit:
             self.calls["download"] += 1
             response = await self._downloads.get(url)

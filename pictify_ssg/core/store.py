@@ -9,6 +9,11 @@ Crash safety comes from diskcache itself: a value file is fully written before i
 is committed in one transaction, so a build killed at any point leaves either the old row or
 the new one (an orphaned file at worst). SQLite's locking makes two concurrent builds safe.
 
+Card bytes keep their one tag byte and are read by streaming (:meth:`Store.open_bytes`): the
+handle reads diskcache's value file past the tag, so publishing a card never holds it whole.
+A separate key space for untagged bytes would have let existing caches miss after an update
+(every card rendered again, on the user's quota) for the sake of skipping one byte.
+
 "Last used" is tracked with diskcache's expiry: every read of an entry in a build pushes its
 expiry ``max_age`` into the future (:meth:`Store.touch`), and :meth:`Store.prune` drops what
 expired, i.e. what no build used for ``max_age``.
@@ -16,6 +21,7 @@ expired, i.e. what no build used for ``max_age``.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -24,7 +30,7 @@ import stat
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, BinaryIO, TypeAlias
 
 import diskcache
 
@@ -62,6 +68,8 @@ class _SafeDisk(diskcache.Disk):
         if mode not in _SAFE_MODES:
             raise UnsafeCacheRowError(f"refusing a cache row stored in mode {mode} (pickle?)")
         data = super().fetch(mode, filename, value, read)  # type: ignore[call-overload]
+        if read and mode == diskcache.core.MODE_BINARY and isinstance(data, io.BufferedReader):
+            return data  # an open handle on a value file we wrote (see Store.open_bytes)
         if not isinstance(data, bytes):
             raise UnsafeCacheRowError("refusing a cache row that is not bytes")
         return data
@@ -186,6 +194,34 @@ class Store:
         """The bytes stored under ``key``, or ``None``."""
         return self._get(key, _BYTES_PREFIX)
 
+    def open_bytes(self, key: str) -> BinaryIO | None:
+        """A readable handle on the bytes stored under ``key`` (the caller closes it), or ``None``.
+
+        :meth:`get_bytes` loads a whole value and then copies it once more to drop the tag
+        byte; publishing a site's cards that way held every card in memory. This streams
+        instead: diskcache keeps a large value in its own file, so the handle reads that file
+        (positioned after the tag byte), and only a small inline value (under diskcache's
+        32 KB file threshold) is in memory at all. The row is still checked like any read:
+        pickled rows are refused and JSON values are not bytes.
+        """
+        try:
+            value = self._cache.get(key, default=None, read=True, retry=True)
+        except UnsafeCacheRowError:
+            log.warning("pictify: ignoring an unsafe cache entry %r in %s", key, self.directory)
+            return None
+        except OSError:
+            return None  # the value file vanished (concurrent prune): a miss, not a failure
+        if value is None:
+            return None
+        reader: BinaryIO = io.BytesIO(value) if isinstance(value, bytes) else value
+        try:
+            if reader.read(len(_BYTES_PREFIX)) == _BYTES_PREFIX:
+                return reader
+        except OSError:
+            pass
+        reader.close()
+        return None
+
     def keys(self, prefix: str = "") -> list[str]:
         """Every live key starting with ``prefix`` (for tests and tooling; not for hot paths)."""
         try:
@@ -195,6 +231,7 @@ class Store:
         return [k for k in keys if isinstance(k, str) and k.startswith(prefix) and k in self._cache]
 
     def __contains__(self, key: str) -> bool:
+        # A presence check reads neither the value nor its file (one indexed SQLite lookup).
         return key in self._cache
 
     # -- writing ------------------------------------------------------------------------------

@@ -1,0 +1,232 @@
+"""What a warm build costs: cards streamed one at a time, no needless writes, light imports.
+
+Also the build's summary record (its own logger) and the size of a local server started for
+a few cards.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import subprocess
+import sys
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from pictify_ssg.core import PageRecord, Settings, SiteInfo, build
+from pictify_ssg.core.backend import ServiceOpener, choose_backend
+from pictify_ssg.core.publish import copy_atomic
+from pictify_ssg.core.run import VANISHED
+from pictify_ssg.core.store import Store
+
+if TYPE_CHECKING:
+    from pictify_ssg.local import LocalServer
+
+SettingsFactory = Callable[..., Settings]
+PagesFactory = Callable[..., list[PageRecord]]
+MIB = 1024 * 1024
+
+
+def _store(site: SiteInfo) -> Store:
+    return Store(site.config_dir / ".cache" / "pictify")
+
+
+def _card_files(site: SiteInfo) -> dict[str, bytes]:
+    folder = site.output_dir / "assets" / "social"
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.png"))}
+
+
+@pytest.fixture
+def set_json_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Keys the store writes JSON values under (the real method still runs)."""
+    written: list[str] = []
+    real = Store.set_json
+
+    def spy(self: Store, key: str, value: object) -> None:
+        written.append(key)
+        real(self, key, value)
+
+    monkeypatch.setattr(Store, "set_json", spy)
+    return written
+
+
+def test_warm_build_streams_cards_one_at_a_time(
+    server: LocalServer, settings_for: SettingsFactory, pages: PagesFactory, site: SiteInfo
+) -> None:
+    settings = settings_for(server)
+    build(pages(6), settings, site)
+    # Make every cached card large (2 MiB, distinct) so holding them all would show.
+    with _store(site) as store:
+        keys = store.keys("card-bytes:")
+        assert len(keys) == 6
+        big = {key: bytes([i]) * (2 * MIB) for i, key in enumerate(keys)}
+        for key, data in big.items():
+            store.set_bytes(key, data)
+    for path in (site.output_dir / "assets" / "social").glob("*.png"):
+        path.unlink()  # a clean site folder, as `mkdocs build` starts from
+
+    tracemalloc.start()
+    try:
+        report = build(pages(6), settings, site)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert report.counts["cached"] == 6
+    assert sorted(_card_files(site).values()) == sorted(big.values())
+    # 12 MiB of cards went through; loading them (as before) would peak above that.
+    assert peak < 2 * MIB, f"peak {peak / MIB:.1f} MiB"
+
+
+def test_copy_atomic_streams_and_skips_identical_content(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "card.png"
+    source = io.BytesIO(b"Bcard bytes")
+    source.read(1)  # positioned after a tag byte, as Store.open_bytes hands it over
+    assert copy_atomic(target, source) is True
+    assert target.read_bytes() == b"card bytes"
+    same = io.BytesIO(b"card bytes")
+    assert copy_atomic(target, same) is False
+    other = io.BytesIO(b"card bytez")
+    assert copy_atomic(target, other) is True
+    assert target.read_bytes() == b"card bytez"
+    assert [p.name for p in target.parent.iterdir()] == ["card.png"]  # no temporary left
+
+
+def test_store_open_bytes_reads_the_value_file(tmp_path: Path) -> None:
+    with Store(tmp_path / "cache") as store:
+        store.set_bytes("big", b"\x89PNG" * 20000)  # above diskcache's 32 KB file threshold
+        store.set_bytes("small", b"abc")
+        store.set_json("json", {"a": 1})
+        with store.open_bytes("big") as handle:  # type: ignore[union-attr]
+            assert isinstance(handle, io.BufferedReader)  # the file itself, not a copy
+            assert handle.read() == b"\x89PNG" * 20000
+        with store.open_bytes("small") as handle:  # type: ignore[union-attr]
+            assert handle.read() == b"abc"
+        assert store.open_bytes("json") is None  # kinds still do not mix
+        assert store.open_bytes("missing") is None
+
+
+def test_unchanged_page_records_are_not_rewritten(
+    server: LocalServer,
+    settings_for: SettingsFactory,
+    pages: PagesFactory,
+    site: SiteInfo,
+    set_json_calls: list[str],
+) -> None:
+    settings = settings_for(server)
+    build(pages(4), settings, site)
+    assert len([k for k in set_json_calls if k.startswith("page:")]) == 4
+
+    set_json_calls.clear()
+    report = build(pages(4), settings, site)
+    assert report.counts["cached"] == 4
+    assert set_json_calls == []  # a warm build writes no JSON at all
+
+    changed = pages(4)
+    changed[2] = PageRecord.create(key="p2.md", url="p2/", title="A new title")
+    build(changed, settings, site)
+    assert [k for k in set_json_calls if k.startswith("page:")] == [
+        k for k in set_json_calls if k.endswith(":p2.md")
+    ]
+    assert len([k for k in set_json_calls if k.startswith("page:")]) == 1
+
+
+def test_cached_bytes_gone_before_publishing_fail_the_page_not_the_build(
+    server: LocalServer,
+    settings_for: SettingsFactory,
+    pages: PagesFactory,
+    site: SiteInfo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = settings_for(server)
+    build(pages(2), settings, site)
+    # The bytes vanish between lookup (presence) and publishing, as with a concurrent prune.
+    with monkeypatch.context() as patch:
+        patch.setattr(Store, "open_bytes", lambda self, key: None)
+        report = build(pages(2), settings, site)
+    assert report.cards == {}
+    assert sorted(report.failed) == [("p0.md", VANISHED), ("p1.md", VANISHED)]
+    # Nothing was lost: the next build publishes them from the cache again.
+    report = build(pages(2), settings, site)
+    assert report.counts["cached"] == 2
+    assert len(_card_files(site)) == 2
+
+
+def test_summary_record_has_its_own_logger(
+    server: LocalServer,
+    settings_for: SettingsFactory,
+    pages: PagesFactory,
+    site: SiteInfo,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.INFO, logger="pictify_ssg"):
+        report = build(pages(1), settings_for(server), site)
+    summaries = [r for r in caplog.records if r.name == "pictify_ssg.summary"]
+    assert len(summaries) == 1
+    assert summaries[0].getMessage() == report.summary_line
+    assert summaries[0].msg == report.summary_line
+    assert not summaries[0].args
+    assert summaries[0].levelno == logging.INFO
+    # propagating through `pictify_ssg`, the logger adapters forward
+    assert logging.getLogger("pictify_ssg.summary").parent is logging.getLogger("pictify_ssg")
+
+
+@pytest.mark.parametrize(
+    ("renders", "browsers"), [(1, 1), (4, 1), (5, None), (200, None), (None, None)]
+)
+def test_a_few_misses_start_one_browser(
+    tmp_path: Path, renders: int | None, browsers: int | None
+) -> None:
+    from pictify_ssg.local import ServerOptions
+
+    settings = Settings.from_mapping({"backend": "local", "direct_threshold": 4})
+    opener = ServiceOpener(settings, choose_backend(settings), tmp_path)
+    expected = browsers if browsers is not None else ServerOptions().browsers
+    assert opener.local_options(renders).browsers == expected
+
+
+def _modules_after(code: str) -> set[str]:
+    watched = ("httpx", "rich", "pictify_ssg.client", "pictify_ssg.local.server")
+    script = f"import sys\n{code}\nprint(' '.join(m for m in {watched!r} if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    return set(result.stdout.split())
+
+
+def test_the_core_does_not_import_http_until_a_service_opens() -> None:
+    assert _modules_after("import pictify_ssg.core.pipeline, pictify_ssg.core.run") == set()
+
+
+def test_a_warm_build_imports_no_http_stack(
+    server: LocalServer, settings_for: SettingsFactory, pages: PagesFactory, site: SiteInfo
+) -> None:
+    settings = settings_for(server)
+    build(pages(2), settings, site)
+    code = _warm_build_code(settings, site)
+    assert _modules_after(code) == set()
+
+
+def _warm_build_code(settings: Settings, site: SiteInfo) -> str:
+    raw: dict[str, Any] = {
+        "backend": "hosted",
+        "base_url": settings.base_url,
+        "api_key": settings.api_key.get_secret_value() if settings.api_key else None,
+        "template_file": str(settings.template_file),
+        "cache_dir": str(settings.cache_dir),
+    }
+    return (
+        "from pathlib import Path\n"
+        "from pictify_ssg.core import PageRecord, Settings, SiteInfo, build\n"
+        f"settings = Settings.from_mapping({raw!r})\n"
+        f"site = SiteInfo(name={site.name!r}, url={site.url!r}, "
+        f"config_dir=Path({str(site.config_dir)!r}), output_dir=Path({str(site.output_dir)!r}))\n"
+        "pages = [PageRecord.create(key=f'p{i}.md', url=f'p{i}/', title=f'Page {i}', "
+        "description='A page') for i in range(2)]\n"
+        "report = build(pages, settings, site)\n"
+        "assert report.counts['cached'] == 2, report.summary_line\n"
+    )
