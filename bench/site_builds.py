@@ -368,7 +368,7 @@ def explain(rows: Sequence[Scenario]) -> None:
     size_mb = sum(f.stat().st_size for f in files) / 2**20
     print(
         f"  card files written into the site by every warm build: {len(files)}, "
-        f"{size_mb:.1f} MB (all read from the cache into memory first)"
+        f"{size_mb:.1f} MB (streamed from the cache one file at a time)"
     )
     base, _ = run_build(base_config, importtime=True)
     warm, _ = run_build(warm_config, importtime=True)
