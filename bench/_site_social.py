@@ -31,7 +31,7 @@ OFFLINE_FONTS = (
 def social_problem() -> str | None:
     """Why mkdocs-material's social plugin cannot run here (None when it can)."""
     try:
-        import cairosvg  # type: ignore[import-untyped, unused-ignore]  # noqa: F401
+        import cairosvg  # noqa: F401
     except (ImportError, OSError) as error:  # OSError: the module is there, libcairo is not
         return (
             f"mkdocs-material's social plugin cannot run ({error}); to add it: "
