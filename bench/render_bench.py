@@ -10,9 +10,9 @@ Every strategy renders 1200x630 example cards (title, description, site name) th
 path: HTTP, template filling, Chromium, file write. Cards are sent with enough concurrency to
 keep every page busy; ms/card is wall time divided by cards (throughput, not latency), best of
 several rounds. Results are printed side by side as speed ratios to the first row (Playwright's
-default PNG screenshot), then checked against the target of 30 ms per card for the server's
-default configuration and a typical (flat-colour) card; a full-bleed gradient card is measured
-too, as the heavy case.
+default PNG screenshot), then checked against the target of 30 ms per card for the server's default
+configuration and the example sites' own card (``example_site/card.html``); a simple flat card
+and a full-bleed gradient card (the heavy case) are measured too.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -57,6 +58,10 @@ CARDS = {
     "gradient": CARD_HTML.replace(
         "BACKGROUND", "linear-gradient(135deg, #0f172a 0%, #1e3a8a 55%, #7c3aed 100%)"
     ),
+    # The card the example sites ship (example_site/card.html): the one the target is about.
+    "example": (Path(__file__).resolve().parent.parent / "example_site" / "card.html").read_text(
+        encoding="utf-8"
+    ),
 }
 
 
@@ -88,9 +93,16 @@ STRATEGIES = (
     ),
     Strategy("gradient card: PNG, default configuration", ServerOptions(), card="gradient"),
     Strategy("gradient card: JPEG q90, default configuration", ServerOptions(), "jpeg", "gradient"),
+    Strategy(
+        "example_site/card.html: PNG, Playwright page.screenshot, 1 page",
+        ServerOptions(capture="default", browsers=1),
+        card="example",
+    ),
+    Strategy("example_site/card.html: PNG, default configuration", ServerOptions(), card="example"),
 )
 DEFAULT_LABEL = STRATEGIES[3].label
 GRADIENT_LABEL = STRATEGIES[6].label
+EXAMPLE_LABEL = STRATEGIES[9].label
 
 
 def card_variables(index: int) -> dict[str, str]:
@@ -100,6 +112,9 @@ def card_variables(index: int) -> dict[str, str]:
         "description": "Install the plugin, pick a template and every page of the site gets "
         "its own Open Graph image, rendered once and cached.",
         "site": "docs.example.org",
+        "site_name": "Pictify Example Docs",
+        "section": "Guides",
+        "url": f"https://example.org/docs/guides/part-{index}/",
     }
 
 
@@ -151,13 +166,14 @@ def report(results: Sequence[tuple[Strategy, float]], cards: int) -> bool:
     for strategy, ms in results:
         print(f"{strategy.label:<{width}}  {ms:8.1f}  {baseline / ms:17.2f}x")
     by_label = {s.label: ms for s, ms in results}
-    default_ms = by_label[DEFAULT_LABEL]
-    met = default_ms <= TARGET_MS
+    example_ms = by_label[EXAMPLE_LABEL]
+    met = example_ms <= TARGET_MS
     verdict = "MET" if met else "NOT MET"
     print(
-        f"\ntarget <= {TARGET_MS:.0f} ms/card, typical (flat) card, default PNG configuration: "
-        f"{verdict} ({default_ms:.1f} ms/card)"
+        f"\ntarget <= {TARGET_MS:.0f} ms/card, example_site/card.html, default PNG configuration: "
+        f"{verdict} ({example_ms:.1f} ms/card)"
     )
+    print(f"simple flat card, default PNG: {by_label[DEFAULT_LABEL]:.1f} ms/card")
     gradient_ms = by_label[GRADIENT_LABEL]
     heavy = "within" if gradient_ms <= TARGET_MS else "over"
     print(f"gradient card (heavy case), default PNG: {gradient_ms:.1f} ms/card ({heavy} target)")
