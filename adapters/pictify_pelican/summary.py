@@ -10,19 +10,11 @@ prints the line once on Pelican's console (where ``Done:`` goes), at every verbo
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from types import TracebackType
 
-#: The core's logger: its warnings go through, only a summary record is held back.
-CORE_LOGGER = "pictify_ssg"
 #: The core's logger for the summary line alone: every record on it is the summary.
 SUMMARY_LOGGER = "pictify_ssg.summary"
-#: Compatibility fallback for a core that still logs the summary on ``pictify_ssg`` itself:
-#: recognised by its text (``pictify: 12 pages, 3 cached, ...``). Once every supported core
-#: logs it on ``pictify_ssg.summary``, this pattern, its filter on ``pictify_ssg`` and the
-#: second branch of :meth:`_HoldBack.filter` can go.
-SUMMARY = re.compile(r"pictify: \d+ pages?, \d+ cached, ")
 
 
 class _HoldBack(logging.Filter):
@@ -33,12 +25,7 @@ class _HoldBack(logging.Filter):
         self.line: str | None = None
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name == SUMMARY_LOGGER or (
-            # Fallback for the older core (see SUMMARY): remove with it.
-            record.name == CORE_LOGGER
-            and record.levelno == logging.INFO
-            and SUMMARY.match(record.getMessage())
-        ):
+        if record.name == SUMMARY_LOGGER:
             self.line = record.getMessage()
             return False
         return True
@@ -49,8 +36,7 @@ class SummaryLine:
 
     The line the core logged wins; :attr:`fallback` (set by the caller to the report's
     ``summary_line``) is printed when the core logged none. A build that raises (for example
-    ``on_error = "fail"``) still shows the line the core logged before raising (with the
-    older core that logs it on ``pictify_ssg`` itself, only at ``-v``/``-D``).
+    ``on_error = "fail"``) still shows the line the core logged before raising.
     """
 
     def __init__(self) -> None:
@@ -59,11 +45,8 @@ class SummaryLine:
         self.fallback: str | None = None
 
     def __enter__(self) -> SummaryLine:
-        # On the loggers themselves, not a handler: Pelican owns the handlers. A logger's
-        # filters only see records logged on that very logger (not those propagated from a
-        # child), hence one filter on each logger the summary may come from.
-        for name in (SUMMARY_LOGGER, CORE_LOGGER):
-            logging.getLogger(name).addFilter(self._filter)
+        # On the logger itself, not a handler: Pelican owns the handlers.
+        logging.getLogger(SUMMARY_LOGGER).addFilter(self._filter)
         # Without -v Pelican's level is WARNING and the INFO record would never be made; the
         # summary logger carries nothing else and every record on it is held back, so it can
         # be let through for the build: the line then shows even when the build raises.
@@ -79,9 +62,9 @@ class SummaryLine:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        for name in (SUMMARY_LOGGER, CORE_LOGGER):
-            logging.getLogger(name).removeFilter(self._filter)
-        logging.getLogger(SUMMARY_LOGGER).setLevel(self._level)
+        summary_logger = logging.getLogger(SUMMARY_LOGGER)
+        summary_logger.removeFilter(self._filter)
+        summary_logger.setLevel(self._level)
         line = self._filter.line or self.fallback
         if line:
             show(line)
