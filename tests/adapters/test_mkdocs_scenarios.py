@@ -200,14 +200,11 @@ def test_strict_mode_fails_on_a_core_warning(tmp_path: Path, shared_cache: Path)
 def test_core_warnings_go_through_the_mkdocs_logger(
     tmp_path: Path, shared_cache: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # A typo unique to this test: once Pelican is imported (its tests share this process), its
-    # logger class drops a message it has already seen, and other tests warn about "titel" too.
-    typo = f"titel_{tmp_path.name}"
-    pages = {**PAGES, "bad.md": f"---\npictify:\n  {typo}: typo\n---\n\n# Bad\n"}
+    pages = {**PAGES, "bad.md": "---\npictify:\n  titel: typo\n---\n\n# Bad\n"}
     with caplog.at_level(logging.WARNING):
         build_mkdocs(make_site(tmp_path, shared_cache, pages=pages))
     ours = [r for r in caplog.records if r.name == "mkdocs.plugins.pictify"]
-    assert any(typo in r.getMessage() for r in ours)
+    assert any("titel" in r.getMessage() for r in ours)
     assert not [r for r in caplog.records if r.name.startswith("pictify_ssg")]
 
 
