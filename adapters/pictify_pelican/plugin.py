@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pelican.plugins.signals as signals
 
@@ -43,15 +43,9 @@ from pictify_pelican.listings import (
 )
 from pictify_pelican.settings import AdapterOptions, config_dir, is_configured, read_settings
 from pictify_pelican.summary import SummaryLine
-from pictify_ssg.core import (
-    BuildReport,
-    CardResult,
-    MetaTag,
-    Pipeline,
-    Settings,
-    SiteInfo,
-    inject_meta_tags,
-)
+
+if TYPE_CHECKING:
+    from pictify_ssg.core import BuildReport, CardResult, MetaTag, Settings, SiteInfo
 
 # Under ``pelican.``: shown by Pelican's handler; `--fatal warnings` stops on them.
 log = logging.getLogger("pelican.plugins.pictify")
@@ -95,6 +89,8 @@ def initialized(pelican: Any) -> None:
 
 
 def _site(settings: dict[str, Any]) -> SiteInfo:
+    from pictify_ssg.core import SiteInfo
+
     return SiteInfo(
         name=str(settings.get("SITENAME") or ""),
         url=str(settings.get("SITEURL") or "") or None,
@@ -129,6 +125,10 @@ def all_generators_finalized(generators: list[Any]) -> None:
     # The core logs to "pictify_ssg"; Pelican's handler sits on the root logger, so its
     # warnings are shown as they are (re-logging report.warnings would print each twice).
     # Its INFO summary is the exception: SummaryLine prints it once at any verbosity.
+    # Imported here, not at the top: Pelican imports every installed namespace plugin, so a
+    # site that does not use pictify must not pay for loading the pipeline.
+    from pictify_ssg.core import Pipeline
+
     summary = SummaryLine()
     with summary, Pipeline(state.settings, config_dir=state.config_dir) as pipeline:
         report = pipeline.build(pages, _site(settings))
@@ -159,6 +159,8 @@ def content_written(path: str, context: dict[str, Any]) -> None:
     tags = _tags_for(context, state)
     if not tags:
         return
+    from pictify_ssg.core import inject_meta_tags
+
     file = Path(path)
     html = file.read_text(encoding="utf-8")
     updated = inject_meta_tags(html, tags)

@@ -18,9 +18,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pictify_ssg.core import Settings, SettingsError
+if TYPE_CHECKING:
+    from pictify_ssg.core import Settings, SettingsError
 
 SOURCE = "pelicanconf.py"
 PREFIX = "PICTIFY_"
@@ -97,6 +98,10 @@ def read_settings(settings: Mapping[str, Any]) -> tuple[Settings, AdapterOptions
         PictifySettingsError: with the core's message, which names each bad option; option
             names in it are spelled as the ``PICTIFY_*`` settings.
     """
+    # Imported here: this module loads with every Pelican build (namespace plugins), and the
+    # settings model is only needed once a site turns pictify on.
+    from pictify_ssg.core import Settings, SettingsError
+
     options = adapter_options(settings)
     try:
         core = Settings.from_mapping(core_options(settings), source=SOURCE)

@@ -1,4 +1,5 @@
-"""What loading the MkDocs plugin costs: MkDocs imports it before it reads ``enabled``.
+"""What loading a plugin costs: MkDocs imports it before it reads ``enabled``, and Pelican
+imports every installed namespace plugin, configured or not.
 
 Each check runs in a fresh interpreter, so modules other tests loaded do not count.
 """
@@ -63,3 +64,11 @@ def test_a_disabled_plugin_builds_without_loading_the_pipeline(tmp_path: Path) -
     assert _loaded_after(code, tmp_path) == set()
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "og:image" not in html
+
+
+def test_importing_the_pelican_plugin_loads_no_pipeline(tmp_path: Path) -> None:
+    # A Pelican site that never mentions pictify still imports it: it must cost next to nothing.
+    # rich is Pelican's own console, loaded by Pelican itself.
+    ours = tuple(module for module in HEAVY if module != "rich")
+    watched = (*ours, "pydantic", "pictify_ssg.core.settings")
+    assert _loaded_after("import pelican.plugins.pictify", tmp_path, watched) == set()
