@@ -55,7 +55,18 @@ def site_info(config: MkDocsConfig, *, serving: bool = False) -> SiteInfo:
         config_dir=config_dir(config),
         output_dir=Path(config.site_dir),
         variant=site_variant(config),
+        source_dirs=source_dirs(config),
     )
+
+
+def source_dirs(config: MkDocsConfig) -> tuple[Path, ...]:
+    """The site's own folders, where the files a page names may be: the folder of
+    ``mkdocs.yml``, ``docs_dir`` and the theme's ``custom_dir`` (theme overrides)."""
+    folders = [config_dir(config), Path(config.docs_dir)]
+    custom_dir = config.theme.custom_dir if hasattr(config.theme, "custom_dir") else None
+    if custom_dir:
+        folders.append(Path(custom_dir))
+    return tuple(folders)
 
 
 def configured_site_url(config: MkDocsConfig) -> str | None:

@@ -41,7 +41,13 @@ from pictify_pelican.listings import (
     site_description,
     written_url,
 )
-from pictify_pelican.settings import AdapterOptions, config_dir, is_configured, read_settings
+from pictify_pelican.settings import (
+    AdapterOptions,
+    config_dir,
+    is_configured,
+    read_settings,
+    source_dirs,
+)
 from pictify_pelican.summary import SummaryLine
 
 if TYPE_CHECKING:
@@ -100,6 +106,7 @@ def _site(settings: dict[str, Any]) -> SiteInfo:
         output_dir=Path(settings["OUTPUT_PATH"]),
         # i18n_subsites builds one site per language with its own DEFAULT_LANG.
         variant=str(settings.get("DEFAULT_LANG") or "en"),
+        source_dirs=source_dirs(settings),
     )
 
 

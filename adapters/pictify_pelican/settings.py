@@ -147,3 +147,16 @@ def config_dir(settings: Mapping[str, Any]) -> Path:
         if (folder / "pelicanconf.py").exists():
             return folder
     return cwd
+
+
+def source_dirs(settings: Mapping[str, Any]) -> tuple[Path, ...]:
+    """The site's own folders, where the files an article or page names may be: the content
+    ``PATH`` and, when ``pelicanconf.py`` was found there, the folder of the settings (never a
+    current folder that merely happens to be where ``pelican`` was started)."""
+    folders = []
+    settings_dir = config_dir(settings)
+    if (settings_dir / "pelicanconf.py").exists():
+        folders.append(settings_dir)
+    if settings.get("PATH"):
+        folders.append(Path(str(settings["PATH"])).resolve())
+    return tuple(folders) or (settings_dir,)

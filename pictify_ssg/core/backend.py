@@ -174,9 +174,10 @@ class ServiceOpener:
         """
         from pictify_ssg.local import ServerOptions
 
+        hosts = tuple(self.settings.renderer_hosts)
         if renders is not None and renders <= self.settings.direct_threshold:
-            return ServerOptions(browsers=1)
-        return ServerOptions()
+            return ServerOptions(browsers=1, card_hosts=hosts)
+        return ServerOptions(card_hosts=hosts)
 
     async def _start_local(self, renders: int | None) -> Any:
         import asyncio

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urljoin
 
+from pictify_ssg.core.errors import PageError
 from pictify_ssg.core.records import PageRecord, SiteInfo
 from pictify_ssg.core.results import MetaTag
 
@@ -159,6 +160,28 @@ def page_url(site_url: str | None, page: PageRecord) -> str | None:
     """Absolute URL of the page, when the site URL is known."""
     base = site_base_url(site_url)
     return urljoin(base, page.url) if base else None
+
+
+_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+
+
+def check_own_image(image: str, *, page: str) -> None:
+    """Refuse an own image a page names that no social platform could fetch, or that is unsafe.
+
+    Only ``http``/``https`` URLs and paths in the site pass: ``file:`` would point readers at
+    the build machine, ``javascript:`` and ``data:`` have no place in an ``og:image`` tag.
+
+    Raises:
+        PageError: Naming the page and what to write instead.
+    """
+    if any(ord(char) < 32 or ord(char) == 127 for char in image):
+        raise PageError(f"page '{page}': its image {image!r} contains control characters")
+    match = _SCHEME.match(image)
+    if match and match.group(1).lower() not in ("http", "https"):
+        raise PageError(
+            f"page '{page}': its image {image!r} uses the {match.group(1).lower()}: scheme; "
+            "give an http(s) URL or a path in the site"
+        )
 
 
 def explicit_image_url(site_url: str | None, page: PageRecord, image: str) -> str:

@@ -135,6 +135,10 @@ class SiteInfo:
         output_dir: Root folder of the built site (``site/`` or ``output/``).
         variant: A key for language or version builds that share a cache (``"fr"``, ``"v2"``),
             so their card files and page records stay apart.
+        source_dirs: The site's source folders (MkDocs: the config folder, ``docs_dir`` and
+            the theme's ``custom_dir``; Pelican: the settings folder and ``PATH``). Files a
+            page names (its card template) must lie inside one of them or inside a folder of
+            the ``allowed_dirs`` setting; empty means ``config_dir`` alone.
     """
 
     name: str = ""
@@ -144,3 +148,4 @@ class SiteInfo:
     config_dir: Path = field(default_factory=Path.cwd)
     output_dir: Path = field(default_factory=lambda: Path("site"))
     variant: str | None = None
+    source_dirs: tuple[Path, ...] = ()

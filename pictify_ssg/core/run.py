@@ -21,11 +21,13 @@ from pictify_ssg.core.cards import (
 from pictify_ssg.core.errors import BuildError, PageError
 from pictify_ssg.core.fingerprint import card_fingerprint, sha256_bytes
 from pictify_ssg.core.gallery import write_gallery
+from pictify_ssg.core.markup import inline_html
 from pictify_ssg.core.overrides import PageOverrides, read_overrides
 from pictify_ssg.core.planner import RenderJob
 from pictify_ssg.core.publish import (
     Fallback,
     card_file_name,
+    check_own_image,
     explicit_image_url,
     meta_tags,
     mime_type,
@@ -41,6 +43,7 @@ from pictify_ssg.core.results import CardResult, Origin
 from pictify_ssg.core.selection import selected
 from pictify_ssg.core.service import Rendered, Service, explain_error
 from pictify_ssg.core.settings import Settings, resolve_path
+from pictify_ssg.core.site_files import SiteFolders
 from pictify_ssg.core.store import Store
 from pictify_ssg.core.templates import (
     BUILTIN_TEMPLATE,
@@ -74,6 +77,7 @@ class _TemplateRef:
     kind: str  # "uid" | "file"
     value: str  # uid, or absolute file path
     what: str  # for messages: the setting or page asking for it
+    page_named: bool = False  # a file the page named: read under the untrusted-content rules
 
     @property
     def key(self) -> str:
@@ -124,6 +128,13 @@ class BuildRun:
         self.service: Service | None = None
         self.rendered: set[str] = set()
         self.oversized: list[int] = []
+        self.folders = SiteFolders.of(
+            config_dir,
+            [
+                *(site.source_dirs or (config_dir,)),
+                *(resolve_path(config_dir, folder) for folder in settings.allowed_dirs),
+            ],
+        )
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -148,8 +159,11 @@ class BuildRun:
 
     def _template_for(self, page: PageRecord, overrides: PageOverrides) -> _TemplateRef:
         if overrides.template_file:
-            path = self._resolve_path(overrides.template_file)
-            return _TemplateRef("file", str(path), "'pictify.template_file'")
+            # Page content is untrusted: the file must be inside the site (see site_files).
+            path = self.folders.page_file(
+                overrides.template_file, page=page.key, option="pictify.template_file"
+            )
+            return _TemplateRef("file", str(path), "'pictify.template_file'", page_named=True)
         if overrides.template:
             return _TemplateRef("uid", overrides.template, "'pictify.template'")
         return self._default_template()
@@ -184,8 +198,14 @@ class BuildRun:
                 self._outcome(page, "excluded")
                 continue
             problem = page_problem(page)
+            template: _TemplateRef | None = None
             try:
                 overrides = read_overrides(page.key, page.meta)
+                image = overrides.image or page.existing_image
+                if image:
+                    check_own_image(image, page=page.key)
+                elif not problem and overrides.enabled:
+                    template = self._template_for(page, overrides)
             except PageError as exc:
                 problem = problem or page_reason(page, str(exc))
                 overrides = PageOverrides()
@@ -196,8 +216,11 @@ class BuildRun:
                 description = shorten(
                     page.description or self.site.description or "", self.s.description_max_length
                 )
-                template = self._default_template()
-                entries.append(_Entry(page, overrides, template, title, description, error=problem))
+                entries.append(
+                    _Entry(
+                        page, overrides, self._default_template(), title, description, error=problem
+                    )
+                )
                 continue
             if not overrides.enabled:
                 self._outcome(page, "skipped")
@@ -207,13 +230,11 @@ class BuildRun:
             if not description and self.site.description:
                 description = self.site.description
             description = shorten(description, self.s.description_max_length)
-            image = overrides.image or page.existing_image
             if image:
                 self._explicit(page, image, title, description)
                 continue
-            entries.append(
-                _Entry(page, overrides, self._template_for(page, overrides), title, description)
-            )
+            assert template is not None  # set above for every enabled page without a problem
+            entries.append(_Entry(page, overrides, template, title, description))
         return entries
 
     def _alt(self, title: str) -> str:
@@ -269,7 +290,7 @@ class BuildRun:
         """The template version, or an error message for its pages."""
         try:
             if ref.kind == "file":
-                return load_file_template(Path(ref.value), what=ref.what)
+                return load_file_template(Path(ref.value), what=ref.what, page_named=ref.page_named)
             return await self._remote_template(ref)
         except PageError as exc:
             return str(exc)
@@ -309,21 +330,35 @@ class BuildRun:
                 entry.page, entry.title, entry.description, self.site, self.site_url
             )
             try:
-                entry.variables = render_variables(
+                variables = render_variables(
                     expressions, page=page_ctx, site=site_ctx, page_key=entry.page.key
                 )
             except PageError as exc:
                 entry.error = page_reason(entry.page, str(exc))
                 continue
+            raw = template.raw_variables
+            # Page text printed with {{{ }}} could carry live markup: keep inline formatting only.
+            entry.variables = {
+                name: inline_html(value) if raw is None or name in raw else value
+                for name, value in variables.items()
+            }
             entry.fingerprint = card_fingerprint(
                 service=self.choice.identity,
-                template=template.identity,
+                template=self._template_identity(template),
                 variables=entry.variables,
                 width=self.s.width,
                 height=self.s.height,
                 format=self.s.format,
                 quality=self.s.quality,
             )
+
+    def _template_identity(self, template: TemplateVersion) -> dict[str, str]:
+        """What of the template goes into fingerprints: with hosts the local renderer may
+        fetch from, a card can look different (web fonts), so they count too. Left out when
+        empty, so fingerprints of sites without them stay as they were."""
+        if self.choice.kind != "local" or not self.s.renderer_hosts:
+            return template.identity
+        return {**template.identity, "renderer_hosts": ",".join(sorted(self.s.renderer_hosts))}
 
     def _cached(self, fingerprint: str) -> Card | None:
         card = load_card(self.store, fingerprint, need_bytes=self.choice.hosting == "site")

@@ -95,6 +95,13 @@ class Settings(BaseModel):
     base_url: str | None = None
     """Base URL of the Pictify API (default: ``PICTIFY_BASE_URL`` or https://api.pictify.io)."""
 
+    renderer_hosts: list[str] = Field(default_factory=list)
+    """Hosts the local renderer may fetch card resources from over https, e.g.
+    ``fonts.googleapis.com`` and ``fonts.gstatic.com`` for web fonts (``*.example.com``
+    matches subdomains). By default a card renders from its HTML and inlined images alone,
+    with no network at all; private and loopback addresses stay closed even for listed hosts.
+    The hosted API fetches resources itself and ignores this."""
+
     template: str | None = None
     """Uid of a Pictify template to render cards with. Its version (``updatedAt``) is checked
     once per build so edits in the Pictify editor refresh every card."""
@@ -126,6 +133,13 @@ class Settings(BaseModel):
 
     include: list[str] = Field(default_factory=list)
     """Globs of source paths that get cards (``**`` crosses folders); empty means all pages."""
+
+    allowed_dirs: list[Path] = Field(default_factory=list)
+    """More folders (relative to the site config) whose files pages may name as their card
+    template. Pages are untrusted: by default a page may only name files inside the site's
+    own folders (the config folder and the docs or content folder), never hidden files,
+    symlinks or hard links leading elsewhere. Add a folder here only if every file in it may
+    end up in a public card."""
 
     exclude: list[str] = Field(default_factory=list)
     """Globs of source paths that never get cards, e.g. ``drafts/**``."""
@@ -190,6 +204,25 @@ class Settings(BaseModel):
     """Warn when a card file is larger than this many kilobytes (0: never)."""
 
     # -- validators -------------------------------------------------------------------------
+
+    @field_validator("renderer_hosts", mode="before")
+    @classmethod
+    def _host_names(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            return value
+        hosts = []
+        for item in value:
+            host = str(item).strip().lower().rstrip(".")
+            name = host.removeprefix("*.")
+            if not name or not _HOST_NAME.fullmatch(name):
+                raise ValueError(
+                    f"{item!r} is not a host name; write e.g. 'fonts.gstatic.com' or "
+                    "'*.example.com' (no scheme, path or port)"
+                )
+            hosts.append(host)
+        return hosts
 
     @field_validator("format", mode="before")
     @classmethod
@@ -318,6 +351,13 @@ class Settings(BaseModel):
                     f"option '{name}': file {path} does not exist (relative paths start at "
                     f"{config_dir})"
                 )
+        for folder in self.allowed_dirs:
+            path = resolve_path(config_dir, folder)
+            if not path.is_dir():
+                problems.append(
+                    f"option 'allowed_dirs': {path} is not a folder (relative paths start at "
+                    f"{config_dir})"
+                )
         if problems:
             raise SettingsError(problems, source=source)
 
@@ -325,6 +365,9 @@ class Settings(BaseModel):
         # The key never shows up in reprs, not even masked, so nobody learns whether it is set
         # from a log line alone.
         return [(k, v) for k, v in super().__repr_args__() if k not in _SECRET_FIELDS]
+
+
+_HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 
 
 def resolve_path(config_dir: Path, value: str | Path) -> Path:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pictify_ssg.core.errors import PageError
 from pictify_ssg.core.fingerprint import sha256_bytes
+from pictify_ssg.core.site_files import read_file
 from pictify_ssg.core.store import Store
 
 if TYPE_CHECKING:
@@ -34,6 +35,28 @@ _IDENT = re.compile(r"(?<![\w@.\"'])([A-Za-z_][\w-]*)")
 _NOT_VARIABLES = frozenset({"this", "else", "true", "false", "null", "undefined", "as"})
 
 
+def _read_names(html: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Names the template reads, and those it prints unescaped (``{{{ }}}``, ``{{& }}``)."""
+    names: set[str] = set()
+    raw: set[str] = set()
+    for match in _MUSTACHE.finditer(html):
+        inner = match.group(1).strip()
+        if inner.startswith(("!", "/")):
+            continue  # comments and block closers read nothing
+        unescaped = match.group(0).startswith("{{{") or inner.lstrip("~ ").startswith("&")
+        block = inner[:1] in {"#", "^"}
+        inner = inner.lstrip("#^>&~ ").rstrip("~ ")
+        inner = re.sub(r"\"[^\"]*\"|'[^']*'", " ", inner)  # string literals
+        tokens = _IDENT.findall(inner)
+        if block or len(tokens) > 1:
+            tokens = tokens[1:] if inner.split()[:1] == tokens[:1] else tokens
+        read = {t for t in tokens if t not in _NOT_VARIABLES}
+        names.update(read)
+        if unescaped:
+            raw.update(read)
+    return frozenset(names), frozenset(raw)
+
+
 def handlebars_variables(html: str) -> frozenset[str]:
     """Names a Handlebars template may read (over-inclusive, never under-inclusive).
 
@@ -41,19 +64,14 @@ def handlebars_variables(html: str) -> frozenset[str]:
     ignores (say, its date) does not re-render its card, and pages with the same visible text
     share one render. Helper names such as ``if`` are left out.
     """
-    names: set[str] = set()
-    for match in _MUSTACHE.finditer(html):
-        inner = match.group(1).strip()
-        if inner.startswith(("!", "/")):
-            continue  # comments and block closers read nothing
-        block = inner[:1] in {"#", "^"}
-        inner = inner.lstrip("#^>&~ ").rstrip("~ ")
-        inner = re.sub(r"\"[^\"]*\"|'[^']*'", " ", inner)  # string literals
-        tokens = _IDENT.findall(inner)
-        if block or len(tokens) > 1:
-            tokens = tokens[1:] if inner.split()[:1] == tokens[:1] else tokens
-        names.update(t for t in tokens if t not in _NOT_VARIABLES)
-    return frozenset(names)
+    return _read_names(html)[0]
+
+
+def handlebars_raw_variables(html: str) -> frozenset[str]:
+    """Names a template prints unescaped (``{{{title}}}``, ``{{& title}}``, or through a helper
+    inside triple braces); their values are reduced to inline formatting before sending (see
+    `pictify_ssg.core.markup`). Over-inclusive, like `handlebars_variables`."""
+    return _read_names(html)[1]
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,7 @@ class TemplateVersion:
         key: Stable key of the template within the build (``"uid:..."`` or ``"file:..."``).
         identity: What goes into card fingerprints.
         variables: Names the template reads (``None``: unknown, send every variable).
+        raw_variables: Names it prints unescaped (``None``: unknown, treat every one so).
         uid: The Pictify uid (for files: known only once the remote copy exists).
         html: The file's content (file templates only).
         path: The file (file templates only).
@@ -73,25 +92,25 @@ class TemplateVersion:
     identity: dict[str, str]
     variables: frozenset[str] | None
     uid: str | None = None
+    raw_variables: frozenset[str] | None = None
     html: str | None = None
     path: Path | None = None
 
 
-def load_file_template(path: Path, *, what: str) -> TemplateVersion:
+def load_file_template(path: Path, *, what: str, page_named: bool = False) -> TemplateVersion:
     """Read a template file and fingerprint its content.
+
+    Args:
+        path: The file; for a page-named template, the real path that
+            `SiteFolders.page_file` checked.
+        what: The setting or page asking, for messages.
+        page_named: The path came from page content: read it under the stricter rules of
+            `pictify_ssg.core.site_files.read_file`.
 
     Raises:
         PageError: When the file cannot be read (``what`` names the setting or page).
     """
-    if path.is_dir():
-        raise PageError(f"{what}: the template file {path} is a folder; name an HTML file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PageError(
-            f"{what}: cannot read the template file {path}: {exc.strerror or exc}. "
-            "Check the path (relative paths start at the site config folder)."
-        ) from None
+    data = read_file(path, what=what, page_named=page_named)
     try:
         html = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -106,6 +125,7 @@ def load_file_template(path: Path, *, what: str) -> TemplateVersion:
         key=f"file:{path}",
         identity={"file_sha256": sha256_bytes(data)},
         variables=handlebars_variables(html),
+        raw_variables=handlebars_raw_variables(html),
         html=html,
         path=path,
     )
@@ -124,11 +144,13 @@ def remote_version(template: Any) -> TemplateVersion:
     declared = set(template.variables or ())
     for definition in template.variable_definitions or ():
         declared.add(definition.name)
+    html = template.html if isinstance(template.html, str) else None
     return TemplateVersion(
         key=f"uid:{uid}",
         identity={"uid": uid, "version": str(version)},
         variables=frozenset(declared) if declared else None,
         uid=uid,
+        raw_variables=handlebars_raw_variables(html) if html is not None else None,
     )
 
 
@@ -140,6 +162,9 @@ def remember_version(store: Store, service: str, version: TemplateVersion) -> No
         {
             "version": version.identity["version"],
             "variables": sorted(version.variables) if version.variables is not None else None,
+            "raw_variables": (
+                sorted(version.raw_variables) if version.raw_variables is not None else None
+            ),
         },
     )
 
@@ -151,11 +176,13 @@ def last_known_version(store: Store, service: str, uid: str) -> TemplateVersion 
         return None
     names = value.get("variables")
     variables = frozenset(str(n) for n in names) if isinstance(names, list) else None
+    raw = value.get("raw_variables")
     return TemplateVersion(
         key=f"uid:{uid}",
         identity={"uid": uid, "version": str(value["version"])},
         variables=variables,
         uid=uid,
+        raw_variables=frozenset(str(n) for n in raw) if isinstance(raw, list) else None,
     )
 
 

@@ -40,6 +40,9 @@ _ATTR_LIST = re.compile(
     r"\s*\{:?\s*(?:[#.][\w-]+|[\w-]+=\S+)(?:\s+(?:[#.][\w-]+|[\w-]+=\S+))*\s*\}\s*$"
 )
 _SPACE = re.compile(r"\s+")
+# A tag cut open at the end of a shortened text ("… <scr"): dropped, so truncation never leaves
+# half of a tag behind for a template that prints the text raw.
+_OPEN_TAG_AT_END = re.compile(r"<[A-Za-z/!][^<>]*$")
 # Punctuation that looks odd right before an ellipsis.
 _TRAILING = " \t,;:-\u2013\u2014.([{"
 
@@ -100,6 +103,7 @@ def shorten(text: str, limit: int) -> str:
     boundary = cut.rfind(" ")
     if text[limit - 1] != " " and boundary >= max(1, (limit - 1) // 4):
         cut = cut[:boundary]
+    cut = _OPEN_TAG_AT_END.sub("", cut)
     return cut.rstrip(_TRAILING) + ELLIPSIS
 
 

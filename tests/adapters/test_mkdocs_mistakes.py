@@ -102,7 +102,7 @@ def test_configuration_mistakes_stop_the_build_with_one_message(
         ('pictify: "yes"', "'pictify' must be false or a mapping"),
         ("pictify: {titel: x}", "unknown entry 'pictify.titel' (did you mean 'title'?)"),
         ("pictify: {image: 42}", "'pictify.image' must be an image path or URL"),
-        ("pictify: {template_file: nope.html}", "'pictify.template_file': cannot read"),
+        ("pictify: {template_file: nope.html}", "'pictify.template_file': the template file"),
     ],
 )
 def test_bad_front_matter_falls_back_with_one_warning(

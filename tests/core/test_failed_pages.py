@@ -25,7 +25,11 @@ FALLBACK = "https://example.org/fallback.png"
 BAD_FRONT_MATTER: list[tuple[dict[str, Any], tuple[str, ...], str]] = [
     ({"pictify": "yes"}, (), "'pictify' must be false or a mapping"),
     ({"pictify": {"titel": "x"}}, (), "unknown entry 'pictify.titel' (did you mean 'title'?)"),
-    ({"pictify": {"template_file": "nope.html"}}, (), "'pictify.template_file': cannot read"),
+    (
+        {"pictify": {"template_file": "nope.html"}},
+        (),
+        "'pictify.template_file': the template file 'nope.html' does not exist",
+    ),
     ({"pictify": {"image": 42}}, (), "'pictify.image' must be an image path or URL"),
     ({"pictify": {"title": ["a"]}}, (), "'pictify.title' must be text"),
     ({"pictify": {"enabled": "no"}}, (), "'pictify.enabled' must be true or false"),
