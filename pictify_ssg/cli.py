@@ -2,15 +2,21 @@
 
 Each subcommand is a function that adds its parser to the subparsers and sets ``handler`` (a
 callable taking the parsed namespace and returning an exit code); add new ones to `COMMANDS`.
+
+A user mistake never prints a traceback: a bad flag is one line and exit code 2 (usage), a
+problem found while starting (port taken, data directory unusable) one line and exit code 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, NoReturn
 
 Subparsers = Any  # argparse's _SubParsersAction is private; typing it buys nothing here
 
@@ -44,7 +50,10 @@ def add_serve(subparsers: Subparsers) -> None:
         "--host", default="127.0.0.1", help="interface to bind (default: %(default)s)"
     )
     parser.add_argument(
-        "--port", type=int, default=8787, help="TCP port, 0 = any free port (default: %(default)s)"
+        "--port",
+        type=_port,
+        default=8787,
+        help="TCP port, 0 = any free port (default: %(default)s)",
     )
     parser.add_argument(
         "--data-dir", default=None, help="state directory (default: the user cache dir)"
@@ -64,10 +73,34 @@ def add_serve(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--api-key",
         action="append",
+        type=_api_key,
         default=None,
         help=(
             "accepted Bearer key (repeatable; default: $PICTIFY_LOCAL_API_KEY, else a random "
             "key printed at start; the variable keeps the key out of the process list)"
+        ),
+    )
+    network = parser.add_argument_group("what renders may reach (nothing private by default)")
+    network.add_argument(
+        "--card-host",
+        dest="card_hosts",
+        action="append",
+        default=None,
+        metavar="HOST",
+        help=(
+            "a host cards may load https resources (web fonts, images) from, e.g. "
+            "fonts.gstatic.com or *.example.com; repeatable (default: none, cards render "
+            "offline; $PICTIFY_LOCAL_CARD_HOSTS takes a comma-separated list)"
+        ),
+    )
+    network.add_argument(
+        "--allow-private-network",
+        dest="allow_private_network",
+        action="store_true",
+        default=None,
+        help=(
+            "let URL screenshots (and card hosts) reach loopback, private and link-local "
+            "addresses, the cloud metadata address included; only for trusted callers"
         ),
     )
     behaviour = parser.add_argument_group("optional behaviours (off by default)")
@@ -87,6 +120,39 @@ def add_serve(subparsers: Subparsers) -> None:
     parser.set_defaults(handler=_serve)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (argparse prints the whole usage first,
+    which for ``serve`` is a screenful that buries the one line that matters)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _port(raw: str) -> int:
+    """``--port``: an integer from 0 to 65535 (argparse reports the error)."""
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to 65535, or 0 for any free port; got {raw!r}"
+        )
+    return value
+
+
+def _api_key(raw: str) -> str:
+    """``--api-key``: a non-blank key; surrounding spaces are dropped, as the server would
+    drop them from the ``Authorization`` header."""
+    key = raw.strip()
+    if not key:
+        raise argparse.ArgumentTypeError(
+            "must not be empty or blank; pass a real key, or leave the flag out to get a "
+            "random one printed at start"
+        )
+    return key
+
+
 def _hours(raw: str) -> float:
     """``--retention-hours``: a non-negative number (argparse reports the error)."""
     try:
@@ -98,8 +164,23 @@ def _hours(raw: str) -> float:
     return value
 
 
+@contextmanager
+def _warnings_on_stderr() -> Iterator[None]:
+    """Print the server's warnings (such as the one for a non-loopback ``--host``) on stderr
+    as ``pictify-ssg serve: WARNING: ...`` lines while serving."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("pictify-ssg serve: %(levelname)s: %(message)s"))
+    package = logging.getLogger("pictify_ssg")
+    package.addHandler(handler)
+    try:
+        yield
+    finally:
+        package.removeHandler(handler)
+
+
 def _serve(args: argparse.Namespace) -> int:
-    from pictify_ssg.local.exceptions import ChromiumNotFoundError
+    from pictify_ssg.local.exceptions import ChromiumNotFoundError, DataDirError
     from pictify_ssg.local.options import ServerOptions
     from pictify_ssg.local.server import serve
 
@@ -107,6 +188,8 @@ def _serve(args: argparse.Namespace) -> int:
     overrides["idempotency"] = args.idempotency
     overrides["batch_item_urls"] = args.batch_item_urls
     overrides["retention_hours"] = args.retention_hours
+    overrides["card_hosts"] = tuple(args.card_hosts) if args.card_hosts else None
+    overrides["allow_private_network"] = args.allow_private_network
     try:
         options = ServerOptions.from_env(**overrides)
     except ValueError as exc:
@@ -123,24 +206,44 @@ def _serve(args: argparse.Namespace) -> int:
         print("pictify-ssg: press Ctrl+C to stop", flush=True)
 
     try:
-        serve(
-            host=args.host,
-            port=args.port,
-            data_dir=args.data_dir,
-            api_keys=keys or None,
-            options=options,
-            on_ready=ready,
-        )
+        with _warnings_on_stderr():
+            serve(
+                host=args.host,
+                port=args.port,
+                data_dir=args.data_dir,
+                api_keys=keys or None,
+                options=options,
+                on_ready=ready,
+            )
     except ChromiumNotFoundError as exc:
         # An environment problem with a ready-made fix in the message: no traceback.
         print(f"pictify-ssg serve: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:
+    except DataDirError as exc:
         print(
-            f"pictify-ssg serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr
+            f"pictify-ssg serve: --data-dir: {exc}; pass a directory you can write to with "
+            "--data-dir",
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(
+            f"pictify-ssg serve: cannot listen on {args.host}:{args.port}: {reason}; "
+            f"{_listen_hint(exc)}",
+            file=sys.stderr,
         )
         return 1
     return 0
+
+
+def _listen_hint(exc: OSError) -> str:
+    """What to do about a socket that cannot be bound, naming the flag to change."""
+    if exc.errno == errno.EADDRINUSE:
+        return "choose another --port (0 picks a free one) or stop the program using it"
+    if exc.errno == errno.EACCES:
+        return "ports below 1024 need privileges: choose a --port above 1023"
+    return "check --host: it must be an address of this machine, such as 127.0.0.1"
 
 
 COMMANDS: list[Callable[[Subparsers], None]] = [add_serve]
@@ -149,7 +252,7 @@ COMMANDS: list[Callable[[Subparsers], None]] = [add_serve]
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pictify-ssg", description="Social cards for static sites, rendered by Pictify."
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

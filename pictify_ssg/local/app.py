@@ -1,4 +1,4 @@
-"""The ASGI application: routes, error handlers, lifespan, and the gateway in front."""
+"""The ASGI application: routes, error handlers, lifespan, and the gateway and shield in front."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from pictify_ssg.local.batches import BatchManager
-from pictify_ssg.local.errors import ApiError
+from pictify_ssg.local.errors import ApiError, internal_error
 from pictify_ssg.local.gateway import Gateway
 from pictify_ssg.local.retention import Maintenance, Pruner
-from pictify_ssg.local.routes import batches, files, images, templates
+from pictify_ssg.local.routes import batches, docs, files, images, templates
+from pictify_ssg.local.shield import ErrorShield
 from pictify_ssg.local.state import ServerState
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,13 @@ def build_app(state: ServerState) -> ASGIApp:
             await state.renderer.close()
 
     app = Starlette(
-        routes=[*batches.ROUTES, *templates.ROUTES, *images.ROUTES, *files.ROUTES],
+        routes=[
+            *batches.ROUTES,
+            *templates.ROUTES,
+            *images.ROUTES,
+            *files.ROUTES,
+            *docs.ROUTES,
+        ],
         exception_handlers={
             ApiError: _api_error,
             HTTPException: _http_error,
@@ -58,7 +65,7 @@ def build_app(state: ServerState) -> ASGIApp:
         state.batches.recover,
         state.options.prune_interval_s,
     )
-    return gateway
+    return ErrorShield(gateway)
 
 
 async def _api_error(_: Request, exc: Exception) -> Response:
@@ -80,12 +87,4 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _unexpected(request: Request, exc: Exception) -> Response:
     # Only server bugs get here; client mistakes are ApiErrors with 4xx statuses.
     logger.exception("unexpected error in %s %s", request.method, request.url.path)
-    return JSONResponse(
-        {
-            "error": "Internal server error",
-            "message": "Internal server error",
-            "code": "INTERNAL_ERROR",
-            "retriable": True,
-        },
-        status_code=500,
-    )
+    return internal_error()

@@ -29,7 +29,7 @@ from pictify_ssg.local.publish import produce
 from pictify_ssg.local.renderer import RenderJob
 from pictify_ssg.local.schemas import BatchRequest
 from pictify_ssg.local.state import ServerState
-from pictify_ssg.local.templates import DEFAULT_LAYOUT, fill, layout_names
+from pictify_ssg.local.templates import fill, requested_layouts
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,12 @@ class BatchManager:
 
         Returns:
             The 202 body: ``batchId``, ``status`` (``pending``), ``totalItems``, ``message``.
+
+        Raises:
+            ApiError: 422 ``LAYOUT_NOT_FOUND`` when ``layout`` or ``layouts`` names a layout
+                the template does not have (checked before anything is accepted).
         """
+        layouts = requested_layouts(template, body.layout, body.layouts, partial=False)
         self._sequence += 1
         now = now_iso()
         doc: dict[str, Any] = {
@@ -118,7 +123,7 @@ class BatchManager:
         self._docs[doc["batchId"]] = doc
         self._save(doc)
         task = asyncio.get_running_loop().create_task(
-            self._run(doc, dict(template), body, request, self._sequence)
+            self._run(doc, dict(template), body, layouts, request, self._sequence)
         )
         self._tasks[doc["batchId"]] = task
         task.add_done_callback(lambda _: self._forget(doc["batchId"]))
@@ -184,6 +189,7 @@ class BatchManager:
         doc: dict[str, Any],
         template: dict[str, Any],
         body: BatchRequest,
+        layouts: list[str],
         request: Request,
         sequence: int,
     ) -> None:
@@ -204,7 +210,9 @@ class BatchManager:
                     await asyncio.sleep(self._state.options.batch_item_delay_ms / 1000)
                     if doc["status"] == "cancelled":
                         return
-                item = await self._item(template, body, request, sequence, index, variables)
+                item = await self._item(
+                    template, body, layouts, request, sequence, index, variables
+                )
                 doc["items"][str(index)] = item
                 doc["completedItems" if item["success"] else "failedItems"] += 1
                 self._save(doc)
@@ -232,6 +240,7 @@ class BatchManager:
         self,
         template: Mapping[str, Any],
         body: BatchRequest,
+        layouts: list[str],
         request: Request,
         sequence: int,
         index: int,
@@ -241,14 +250,11 @@ class BatchManager:
         if self._faults.batch_item_fails(sequence, index):
             item["error"] = "Injected failure (batch_item_failure_rate)"
             return item
-        layouts = body.layouts or [body.layout or DEFAULT_LAYOUT]
-        known = layout_names(template)
         fmt = "jpeg" if body.format in ("jpg", "jpeg") else body.format
         images = []
         try:
+            # `layouts` were checked against the template (a copy taken at submit) already.
             for layout in layouts:
-                if layout not in known:
-                    raise ApiError(422, f"Layout not found: {layout}", "LAYOUT_NOT_FOUND")
                 filled = fill(template, variables, layout=layout)
                 job = RenderJob(
                     width=filled.width,
@@ -256,6 +262,7 @@ class BatchManager:
                     format=fmt,  # type: ignore[arg-type]
                     html=filled.html,
                     quality=body.quality,
+                    javascript=bool(template.get("jsEnabled")),
                 )
                 record = await produce(
                     self._state,

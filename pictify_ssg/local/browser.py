@@ -46,8 +46,18 @@ LAUNCH_ARGS = (
     "--disable-crash-reporter",
     "--hide-scrollbars",
     "--font-render-hinting=none",  # same glyph metrics on every machine, like headless shells
+    # Pages may not open windows. Honoured by chrome-headless-shell (Playwright's own browser);
+    # Chromium's full browser in --headless mode ignores it (checked with Chromium 156), so the
+    # renderer also keeps the popup blocker on and closes any page that appears anyway.
+    "--block-new-web-contents",
+    # WebRTC would otherwise send UDP to any address a page names, beyond request interception.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 """Command-line flags for every launch; they keep Chromium quiet, offline and sandbox-free."""
+
+IGNORED_DEFAULT_ARGS = ("--disable-popup-blocking",)
+"""Playwright defaults we drop: its launch turns Chromium's popup blocker off, ours keeps it on
+(with no user gesture, which our DevTools calls never give, ``window.open`` gets ``null``)."""
 
 SYSTEM_BROWSERS = (
     "chromium",

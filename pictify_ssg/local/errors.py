@@ -62,6 +62,13 @@ def unauthorized() -> JSONResponse:
     return JSONResponse({"message": "Invalid Request"}, status_code=401)
 
 
+def internal_error() -> JSONResponse:
+    """The 500 for a server bug: a fixed text, never the exception or its traceback."""
+    return ApiError(
+        500, "Internal server error", "INTERNAL_ERROR", extra={"retriable": True}
+    ).response()
+
+
 def not_found(what: str, code: str) -> ApiError:
     """A 404 for an unknown resource, e.g. ``not_found("Template", "TEMPLATE_NOT_FOUND")``."""
     return ApiError(404, f"{what} not found", code)

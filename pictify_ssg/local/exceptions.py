@@ -16,3 +16,10 @@ class ChromiumNotFoundError(LocalServerError):
     Raised by `LocalServer.start` (and ``pictify-ssg serve``) before anything is bound, so a
     build fails once and at once instead of answering every render with a 503.
     """
+
+
+class DataDirError(LocalServerError):
+    """The data directory (or the database in it) cannot be created or opened.
+
+    The message names the directory and the reason, e.g. ``Permission denied``.
+    """

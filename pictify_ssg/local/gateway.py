@@ -1,9 +1,11 @@
-"""The ASGI layer in front of every route: statistics, auth, rate limits, faults, idempotency.
+"""The ASGI layer in front of every route: statistics, body limit, auth, rate limits, faults,
+idempotency.
 
-Order matters and mirrors a hosted gateway: count the request, reject bad keys (401), apply
+Order matters and mirrors a hosted gateway: count the request, refuse a body declared too large
+(413) and count the bytes of any other as they arrive, reject bad keys (401), apply
 the rate limit (429), inject faults (latency, 503, 429, dropped connection), then replay or run
-the request. Files and the health check skip everything but counting: card URLs must be
-fetchable without a key, like a CDN URL.
+the request. Files, the health check and the OpenAPI document skip everything but counting and
+the body limit: card URLs must be fetchable without a key, like a CDN URL.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from starlette.datastructures import Headers
 from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pictify_ssg.local.body_limit import declared_too_large, limit_body
 from pictify_ssg.local.errors import ApiError, unauthorized
 from pictify_ssg.local.faults import FaultInjector
 from pictify_ssg.local.idempotency import IdempotencyStore
@@ -25,7 +28,7 @@ from pictify_ssg.local.state import ServerState
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_PREFIXES = ("/files/", "/health")
+PUBLIC_PREFIXES = ("/files/", "/health", "/openapi.json")
 
 
 class Gateway:
@@ -53,6 +56,12 @@ class Gateway:
             await self.app(scope, receive, send)
             return
         self.state.stats.record_request(self.route_key(scope))
+        too_large = declared_too_large(scope)
+        if too_large is not None:
+            # Answered before a byte of the body is read; uvicorn discards what still arrives.
+            await too_large.response()(scope, receive, send)
+            return
+        receive = limit_body(receive)
         if scope["path"].startswith(PUBLIC_PREFIXES):
             await self.app(scope, receive, send)
             return

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from pictify_ssg.local.network_policy import normalise_host_pattern
+
 CaptureMode = Literal["fast", "default"]
 """How screenshots are taken.
 
@@ -55,6 +57,19 @@ class ServerOptions:
             (7 days, the hosted API's retention for batch results) unless
             ``PICTIFY_LOCAL_RETENTION_HOURS`` says otherwise; 0 keeps everything.
         prune_interval_s: Seconds between two retention runs of a running server.
+        card_hosts: Hosts cards (HTML renders) may load https resources from, such as web fonts
+            or images on a CDN: exact names (``fonts.gstatic.com``) or ``*.example.com``
+            wildcards (subdomains only). Empty (the default) renders cards offline, from their
+            HTML and inlined ``data:`` assets alone. An allowed name that resolves to a
+            private, loopback or link-local address is still refused. Environment:
+            comma-separated ``PICTIFY_LOCAL_CARD_HOSTS``.
+        allow_private_network: Let URL screenshots (and allowed card hosts) reach loopback,
+            private (RFC 1918, ULA), shared (CGNAT) and link-local addresses, including the
+            cloud metadata address. Off: only public addresses are reached.
+        card_timeout_s: Budget for a whole card render (writing the HTML, loading its images
+            and fonts, the screenshot); a card over it fails with 422 ``RENDER_TIMEOUT`` and
+            its page is replaced. Capped by ``render_timeout_s``, which stays the budget for
+            URL screenshots.
     """
 
     rate_limit_per_minute: int | None = None
@@ -75,6 +90,10 @@ class ServerOptions:
     # (built with plain `ServerOptions()`) honours a user's retention choice too.
     retention_hours: float = dataclasses.field(default_factory=lambda: default_retention_hours())
     prune_interval_s: float = 600.0
+    # --- Renderer isolation: what cards and screenshots may reach, and the card budget. ---
+    card_hosts: tuple[str, ...] = ()
+    allow_private_network: bool = False
+    card_timeout_s: float = 10.0
 
     def __post_init__(self) -> None:
         for name in ("error_rate", "throttle_rate", "drop_rate", "batch_item_failure_rate"):
@@ -93,6 +112,14 @@ class ServerOptions:
             raise ValueError("ServerOptions.prune_interval_s must be positive")
         if self.capture not in ("fast", "default"):
             raise ValueError("ServerOptions.capture must be 'fast' or 'default'")
+        if not self.card_timeout_s > 0 or not self.render_timeout_s > 0:
+            raise ValueError("ServerOptions.card_timeout_s and render_timeout_s must be positive")
+        hosts: object = self.card_hosts  # typed as a tuple, but a str is an easy mistake
+        if isinstance(hosts, str):
+            raise ValueError("ServerOptions.card_hosts must be a tuple of host names, not a str")
+        # Kept normalised (lower case, IDNA, no trailing dot); a bad entry raises ValueError.
+        normalised = tuple(dict.fromkeys(normalise_host_pattern(h) for h in self.card_hosts))
+        object.__setattr__(self, "card_hosts", normalised)
 
     @property
     def faults_enabled(self) -> bool:
@@ -156,6 +183,8 @@ def _parse(name: str, annotation: str, raw: str) -> object:
             return int(raw)
         if annotation == "float":
             return float(raw)
+        if annotation.startswith("tuple[str"):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
     except ValueError:
         raise ValueError(f"PICTIFY_LOCAL_{name.upper()}: cannot parse {raw!r}") from None
     return raw

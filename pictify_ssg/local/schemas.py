@@ -7,7 +7,6 @@ Unknown fields are ignored, as the hosted API does.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -16,6 +15,7 @@ from pydantic.alias_generators import to_camel
 from starlette.requests import Request
 
 from pictify_ssg.local.errors import ApiError, validation_failed
+from pictify_ssg.local.json_body import parse_json
 
 MAX_DIMENSION = 4096
 MAX_HTML_BYTES = 500 * 1024
@@ -46,6 +46,13 @@ class VariableDefinition(BaseModel):
     validation: dict[str, Any] | None = None
 
 
+def _check_html_size(html: str | None) -> str | None:
+    # ApiError is not a ValueError, so pydantic lets it through as the 413 it is.
+    if html is not None and len(html.encode("utf-8", "surrogatepass")) > MAX_HTML_BYTES:
+        raise ApiError(413, "Template HTML exceeds 500 KB", "TEMPLATE_TOO_LARGE")
+    return html
+
+
 class LayoutSpec(_Body):
     """A layout variant: another size (and optionally other HTML) of the same template."""
 
@@ -54,11 +61,11 @@ class LayoutSpec(_Body):
     height: Dimension | None = None
     html: str | None = None
 
-
-def _check_html_size(html: str | None) -> str | None:
-    if html is not None and len(html.encode()) > MAX_HTML_BYTES:
-        raise ApiError(413, "Template HTML exceeds 500 KB", "TEMPLATE_TOO_LARGE")
-    return html
+    @field_validator("html")
+    @classmethod
+    def _html_size(cls, value: str | None) -> str | None:
+        # A layout's own HTML is a template too: the same 500 KB bound applies.
+        return _check_html_size(value)
 
 
 class TemplateFields(_Body):
@@ -105,8 +112,20 @@ class TemplateUpdate(TemplateFields):
     """``PUT /templates/{uid}`` (partial update)."""
 
 
+def _only(source: str) -> dict[str, Any]:
+    """JSON Schema for "``source`` is a string and the other two sources are absent or null"."""
+    others = {name: {"type": "null"} for name in ("html", "url", "template") if name != source}
+    return {"required": [source], "properties": {source: {"type": "string"}, **others}}
+
+
 class ImageRequest(_Body):
     """``POST /image``: exactly one of ``html``, ``url``, ``template``."""
+
+    # The one-source rule of `_one_source`, stated in the JSON Schema too (for the OpenAPI
+    # document, so clients and the fuzzer know it).
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [_only(name) for name in ("html", "url", "template")]}
+    )
 
     html: str | None = None
     url: str | None = None
@@ -183,18 +202,15 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 async def parse_body(request: Request, model: type[ModelT]) -> ModelT:
     """Read and validate a JSON body; an empty body counts as ``{}``.
 
+    The body size limit is enforced while it is read (see `body_limit`), so this never holds
+    more than that limit in memory.
+
     Raises:
-        ApiError: 400 for malformed JSON, 422 for a body that fails validation, 413 for
-            oversized template HTML.
+        ApiError: 400 for malformed or too deeply nested JSON, 422 for a body that fails
+            validation, 413 for a body over the size limit or oversized template HTML.
     """
     raw = await request.body()
-    if raw.strip():
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, "Request body is not valid JSON", "INVALID_JSON") from None
-    else:
-        data = {}
+    data = parse_json(raw) if raw.strip() else {}
     if not isinstance(data, dict):
         raise ApiError(422, "Request body must be a JSON object", "VALIDATION_ERROR", errors=[])
     _check_html_size(data.get("html") if isinstance(data.get("html"), str) else None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import secrets
 import signal
 import socket
@@ -19,12 +20,16 @@ import uvicorn
 from pictify_ssg.local.app import build_app
 from pictify_ssg.local.browser import resolve_chromium
 from pictify_ssg.local.exceptions import LocalServerError
+from pictify_ssg.local.exposure import exposure_warning, is_loopback
+from pictify_ssg.local.network_policy import NetworkPolicy
 from pictify_ssg.local.options import ServerOptions
 from pictify_ssg.local.renderer import Renderer
 from pictify_ssg.local.retention import PruneReport
 from pictify_ssg.local.state import ServerState
 from pictify_ssg.local.stats import ServerStats
 from pictify_ssg.local.storage import Storage, default_data_dir
+
+logger = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_S = 30.0
 SHUTDOWN_TIMEOUT_S = 30.0
@@ -68,7 +73,12 @@ class _Runtime:
                 pages_per_browser=options.pages_per_browser,
                 capture=options.capture,
                 timeout_s=options.render_timeout_s,
+                card_timeout_s=options.card_timeout_s,
                 executable=executable,
+                policy=NetworkPolicy(
+                    card_hosts=options.card_hosts,
+                    allow_private_network=options.allow_private_network,
+                ),
             ),
             options=options,
             stats=ServerStats(),
@@ -85,10 +95,13 @@ class _Runtime:
             self.socket.close()
             self.storage.close()
             raise
-        bound_port = self.socket.getsockname()[1]
+        bound_address, bound_port = self.socket.getsockname()[:2]
         url_host = f"[{host}]" if ":" in host else host
         self.base_url = f"http://{url_host}:{bound_port}"
         self.state.base_url = self.base_url
+        # Judged on the address really bound, so a host name resolving to a LAN address warns.
+        if not is_loopback(bound_address):
+            logger.warning(exposure_warning(self.base_url))
         self.server = uvicorn.Server(
             uvicorn.Config(
                 build_app(self.state),
@@ -136,7 +149,8 @@ class LocalServer:
     Args:
         data_dir: Where templates, images and batches are kept (default: the user cache dir).
         api_keys: Accepted Bearer tokens (default: one random key, see `api_key`).
-        host: Interface to bind; keep the loopback default unless you mean to share it.
+        host: Interface to bind; keep the loopback default unless you mean to share it (any
+            other address logs a warning: the server has no TLS).
         port: TCP port; 0 picks a free one.
         options: Optional behaviours (all off by default).
 
@@ -209,6 +223,8 @@ class LocalServer:
         Raises:
             ChromiumNotFoundError: No usable Chromium executable (a `LocalServerError`); the
                 message says what to install or which variable to fix.
+            DataDirError: The data directory cannot be created or opened (a
+                `LocalServerError`).
             LocalServerError: Already started, or the server did not come up.
             OSError: The port cannot be bound.
         """
@@ -299,6 +315,7 @@ def serve(
 
     Raises:
         ChromiumNotFoundError: No usable Chromium executable (checked before binding).
+        DataDirError: The data directory cannot be created or opened.
         OSError: The port cannot be bound.
     """
     runtime = _Runtime(

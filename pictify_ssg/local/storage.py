@@ -6,6 +6,10 @@ because every file in it can be re-rendered.
 
 Several servers may use one directory at once (each with its own connection): every change is
 one statement or one short transaction, and SQLite's busy timeout serialises the writers.
+
+Everything here is owner-only: the directories 0700, the database, its WAL and shared-memory
+files and every rendered file 0600, whatever the umask; state left by an older version is
+tightened when a server opens the directory.
 """
 
 from __future__ import annotations
@@ -22,6 +26,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
+
+from pictify_ssg.local.exceptions import DataDirError
+from pictify_ssg.local.private_files import (
+    FILE_MODE,
+    make_private_dir,
+    restrict,
+    restrict_files,
+    touch_private,
+    write_private,
+)
 
 Kind = Literal["template", "image", "batch"]
 
@@ -58,6 +72,11 @@ _MIGRATION_1 = (
 _SCHEMA_VERSION = 1
 _LEGACY_OPEN_STATUSES = ("pending", "processing")
 
+DATABASE_NAME = "state.sqlite3"
+# Files SQLite keeps beside the database: the WAL, its shared-memory index, and the rollback
+# journal (used before WAL mode is switched on).
+_DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")
+
 BUSY_TIMEOUT_S = 30.0
 """How long a statement waits for another server's write on a shared data directory."""
 
@@ -85,53 +104,82 @@ class Storage:
 
     Args:
         data_dir: Root directory; created (owner-only) when missing.
+
+    Raises:
+        DataDirError: The directory or its database cannot be created or opened.
     """
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
         self.files_dir = data_dir / "files"
-        self.files_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.database = data_dir / DATABASE_NAME
         self._lock = threading.Lock()
+        try:
+            make_private_dir(data_dir)
+            make_private_dir(self.files_dir)
+            restrict_files(self.files_dir)
+            # Created owner-only before SQLite opens it: SQLite gives its WAL and shared-memory
+            # files the database's own mode, so this one decision covers all three.
+            touch_private(self.database)
+            self._db = self._connect()
+        except (OSError, sqlite3.Error) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise DataDirError(f"cannot use the data directory {data_dir}: {reason}") from exc
+        self.restrict_database()
+
+    def _connect(self) -> sqlite3.Connection:
         # One connection shared by the event loop and the thread that stops the server; the lock
         # serialises them, which SQLite's own check_same_thread guard cannot express.
-        self._db = sqlite3.connect(
-            data_dir / "state.sqlite3",
-            check_same_thread=False,
-            isolation_level=None,
-            timeout=BUSY_TIMEOUT_S,
+        db = sqlite3.connect(
+            self.database, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S
         )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # Every render writes a row; NORMAL skips the per-commit fsync (WAL stays consistent,
-        # and anything lost in a power cut is a cache entry that can be rendered again).
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._migrate()
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            # Every render writes a row; NORMAL skips the per-commit fsync (WAL stays
+            # consistent, and anything lost in a power cut is a cache entry to render again).
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
-    def _migrate(self) -> None:
+    def restrict_database(self) -> None:
+        """Make the database and the companion files SQLite created beside it owner-only.
+
+        SQLite already creates them with the database's mode; this also tightens files left by
+        a version that did not, and costs one ``stat`` each.
+        """
+        restrict(self.database, FILE_MODE)
+        for suffix in _DATABASE_COMPANIONS:
+            restrict(self.database.with_name(DATABASE_NAME + suffix), FILE_MODE)
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> None:
         # BEGIN IMMEDIATE takes the write lock first, so two servers starting on one directory
         # cannot both add the same column.
-        self._db.execute("BEGIN IMMEDIATE")
+        db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.execute(_SCHEMA)
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            db.execute(_SCHEMA)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
             if version < 1:
-                columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+                columns = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
                 for statement in _MIGRATION_1:
                     if "ADD COLUMN open" in statement and "open" in columns:
                         continue
-                    self._db.execute(statement)
-                for doc_id, text in self._db.execute(
+                    db.execute(statement)
+                for doc_id, text in db.execute(
                     "SELECT id, doc FROM documents WHERE kind = 'batch'"
                 ).fetchall():
                     if _load(text).get("status") in _LEGACY_OPEN_STATUSES:
-                        self._db.execute(
+                        db.execute(
                             "UPDATE documents SET open = 1 WHERE kind = 'batch' AND id = ?",
                             (doc_id,),
                         )
-                self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
-            self._db.execute("COMMIT")
+                db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+            db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
-            self._db.close()
+            db.execute("ROLLBACK")
             raise
 
     def close(self) -> None:
@@ -259,12 +307,12 @@ class Storage:
         return due
 
     def write_file(self, name: str, data: bytes) -> Path:
-        """Store a rendered file under ``files/`` (written atomically)."""
+        """Store a rendered file under ``files/`` (written atomically, owner-only)."""
         if not _FILE_NAME.match(name):
             raise ValueError(f"invalid file name {name!r}")
         path = self.files_dir / name
         partial = path.with_suffix(path.suffix + ".part")
-        partial.write_bytes(data)
+        write_private(partial, data)
         partial.replace(path)
         return path
 

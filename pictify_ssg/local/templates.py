@@ -6,7 +6,7 @@ returns), so there is no second representation to keep in sync.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -193,6 +193,52 @@ def _auto_definition(name: str) -> dict[str, Any]:
 def layout_names(doc: Mapping[str, Any]) -> list[str]:
     """Every renderable layout key, ``default`` first."""
     return [DEFAULT_LAYOUT, *doc["layouts"]]
+
+
+LAYOUT_NOT_FOUND = "LAYOUT_NOT_FOUND"
+
+
+def requested_layouts(
+    doc: Mapping[str, Any],
+    layout: str | None,
+    layouts: Sequence[str] | None,
+    *,
+    partial: bool,
+) -> list[str]:
+    """The layouts a render request asks for, checked against the template.
+
+    One rule for every endpoint: a request must name layouts that exist. ``layouts`` wins over
+    ``layout``; neither means ``default``. The single render (``partial=True``) keeps the
+    hosted API's partial success for a ``layouts`` list that names some unknown keys (they
+    are reported per layout in ``errors[]``), but when nothing it names exists there is
+    nothing to render, so it is a 422 like everywhere else. A batch (``partial=False``) has no
+    per-layout error slot, so any unknown key is a 422 before the batch is accepted, instead
+    of every item failing after the 202.
+
+    Args:
+        doc: The template document.
+        layout: The request's ``layout``.
+        layouts: The request's ``layouts``.
+        partial: Whether unknown keys beside known ones are reported per layout.
+
+    Returns:
+        The requested keys in order, without repeats.
+
+    Raises:
+        ApiError: 422 ``LAYOUT_NOT_FOUND`` naming the field and the unknown keys.
+    """
+    field = "layouts" if layouts else "layout"
+    requested = list(dict.fromkeys(layouts)) if layouts else [layout or DEFAULT_LAYOUT]
+    known = layout_names(doc)
+    unknown = [key for key in requested if key not in known]
+    if unknown and (not partial or len(unknown) == len(requested)):
+        names = ", ".join(repr(key) for key in unknown)
+        raise invalid_field(
+            field,
+            f"layout(s) {names} not found in this template; known layouts: {', '.join(known)}",
+            LAYOUT_NOT_FOUND,
+        )
+    return requested
 
 
 def fill(

@@ -12,7 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from .helpers import colourful_pixels, fetch_image, is_blank
+from pictify_ssg.local import LocalServer, ServerOptions
+
+from .helpers import client_for, colourful_pixels, fetch_image, is_blank
 
 PAGE = """<!doctype html><html><body style="margin:0;background:#fff">
 <div id="box" style="position:absolute;left:30px;top:20px;width:120px;height:80px;
@@ -38,6 +40,15 @@ def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         thread.join()
 
 
+@pytest.fixture(scope="module")
+def private_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """A client for a server whose URL screenshots may reach loopback (where `static_site` is)."""
+    options = ServerOptions(browsers=1, allow_private_network=True)
+    server = LocalServer(data_dir=tmp_path_factory.mktemp("private"), options=options)
+    with server, client_for(server) as client:
+        yield client
+
+
 def test_html_renders_at_the_hosted_default_size(api: httpx.Client) -> None:
     response = api.post("/image", json={"html": "<h1>Default size</h1>"})
 
@@ -50,8 +61,8 @@ def test_html_renders_at_the_hosted_default_size(api: httpx.Client) -> None:
     assert not is_blank(image)
 
 
-def test_url_screenshot_with_selector_crop(api: httpx.Client, static_site: str) -> None:
-    response = api.post(
+def test_url_screenshot_with_selector_crop(private_api: httpx.Client, static_site: str) -> None:
+    response = private_api.post(
         "/image",
         json={"url": f"{static_site}/page.html", "width": 400, "height": 300, "selector": "#box"},
     )
@@ -62,11 +73,11 @@ def test_url_screenshot_with_selector_crop(api: httpx.Client, static_site: str) 
     assert image.getpixel((60, 40)) == (32, 80, 255)
 
 
-def test_unreachable_url_is_a_422(api: httpx.Client, static_site: str) -> None:
+def test_unreachable_url_is_a_422(private_api: httpx.Client, static_site: str) -> None:
     port = static_site.rsplit(":", 1)[1]
     unused = f"http://127.0.0.1:{int(port) + 1 if int(port) < 65535 else 1}/nothing"
 
-    response = api.post("/image", json={"url": unused})
+    response = private_api.post("/image", json={"url": unused})
 
     assert response.status_code == 422
     assert response.json()["code"] == "URL_LOAD_FAILED"

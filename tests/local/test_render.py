@@ -58,16 +58,6 @@ def test_size_override_and_layouts(api: httpx.Client) -> None:
     assert (several["totalLayouts"], several["totalRendered"], several["totalErrors"]) == (3, 2, 1)
 
 
-def test_an_unknown_single_layout_falls_back_with_a_header(
-    api: httpx.Client, card_template: dict[str, Any]
-) -> None:
-    response = _render(api, card_template["uid"], layout="nope")
-
-    assert response.status_code == 200
-    assert response.headers["x-layout-fallback"] == "nope"
-    assert response.json()["results"][0]["layout"] == "default"
-
-
 @pytest.mark.parametrize(
     ("fmt", "content_type", "pil_format", "ext"),
     [

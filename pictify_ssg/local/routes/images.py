@@ -23,6 +23,7 @@ async def create(request: Request) -> JSONResponse:
     state = get_state(request)
     body = await parse_body(request, ImageRequest)
     width, height, html, extra = body.width, body.height, body.html, {"source": "html"}
+    javascript = True
     if body.template is not None:
         doc = load_template(state, body.template)
         sized = {"width", "height"} & body.model_fields_set
@@ -33,6 +34,7 @@ async def create(request: Request) -> JSONResponse:
             height=body.height if "height" in sized else None,
         )
         width, height, html = filled.width, filled.height, filled.html
+        javascript = bool(doc.get("jsEnabled"))
         extra = {"source": "template", "templateUid": doc["uid"]}
     elif body.url is not None:
         extra = {"source": "url"}
@@ -43,6 +45,9 @@ async def create(request: Request) -> JSONResponse:
         html=html,
         url=body.url,
         selector=body.selector,
+        # A template's own jsEnabled decides; raw HTML and URL screenshots keep scripts on, as
+        # the hosted API documents nothing else for them (network isolation still applies).
+        javascript=javascript,
     )
     label = body.file_extension.lower() if body.output_format != "png" else "png"
     record = await produce(state, job, format_label=label, request=request, extra=extra)

@@ -17,10 +17,10 @@ from pictify_ssg.local.renderer import RenderJob
 from pictify_ssg.local.schemas import RenderRequest, TemplateCreate, TemplateUpdate, parse_body
 from pictify_ssg.local.state import ServerState, get_state
 from pictify_ssg.local.templates import (
-    DEFAULT_LAYOUT,
     create_template,
     fill,
     layout_names,
+    requested_layouts,
     update_template,
 )
 
@@ -119,16 +119,11 @@ async def render(request: Request) -> JSONResponse:
     state = get_state(request)
     doc = load_template(state, request.path_params["uid"])
     body = await parse_body(request, RenderRequest)
+    # An unknown single `layout` is a 422, not the silent fallback to the base layout (with an
+    # X-Layout-Fallback header) that a hosted-API design note describes: a card in the wrong
+    # size is worse than an error, and `layouts` is checked the same way.
+    requested = requested_layouts(doc, body.layout, body.layouts, partial=True)
     known = layout_names(doc)
-    headers = {}
-    if body.layouts:
-        requested = list(dict.fromkeys(body.layouts))
-    elif body.layout and body.layout not in known:
-        # The hosted API falls back to the base layout and says so in a header.
-        requested = [DEFAULT_LAYOUT]
-        headers["X-Layout-Fallback"] = body.layout
-    else:
-        requested = [body.layout or DEFAULT_LAYOUT]
     fmt = "jpeg" if body.format in ("jpg", "jpeg") else body.format
     errors = [{"layout": key, "error": "Layout not found"} for key in requested if key not in known]
     filled = [
@@ -146,6 +141,7 @@ async def render(request: Request) -> JSONResponse:
                     format=fmt,  # type: ignore[arg-type]
                     html=item.html,
                     quality=body.quality,
+                    javascript=bool(doc.get("jsEnabled")),
                 ),
                 format_label=body.format,
                 request=request,
@@ -176,7 +172,6 @@ async def render(request: Request) -> JSONResponse:
             "totalErrors": len(errors),
             "templateUid": doc["uid"],
         },
-        headers=headers,
     )
 
 

@@ -4,8 +4,8 @@ Pictify renders ``engine: "html"`` templates with Handlebars and a safelist of 4
 package reproduces that for the local server: escaped and raw output, paths (``a.b``, ``this``,
 ``../``, ``@index``/``@first``/``@last``/``@key``/``@root``), comments, whitespace control,
 ``#if``/``#unless``/``#each``/``#with`` with ``else`` and ``else if`` chains, subexpressions,
-literals and ``key=value`` options, strict variables and an iteration limit. Errors carry
-Pictify's codes (see :mod:`.errors`).
+literals and ``key=value`` options, strict variables, an iteration limit and an output budget.
+Errors carry Pictify's codes (see :mod:`.errors`).
 
 Example:
     >>> render_template("<h1>{{uppercase title}}</h1>", {"title": "a & b"})
@@ -29,22 +29,25 @@ from .errors import (
     HELPER_NOT_ALLOWED,
     ITERATION_LIMIT_EXCEEDED,
     RAW_HTML_NOT_ALLOWED,
+    RENDERED_HTML_TOO_LARGE,
     UNDEFINED_VARIABLE,
     VARIABLE_REQUIRED,
     TemplateError,
 )
-from .evaluator import DEFAULT_ITERATION_LIMIT
+from .evaluator import DEFAULT_ITERATION_LIMIT, DEFAULT_OUTPUT_LIMIT
 from .helpers import HELPERS
 
 __all__ = [
     "CACHE_SIZE",
     "DEFAULT_ITERATION_LIMIT",
+    "DEFAULT_OUTPUT_LIMIT",
     "HANDLEBARS_COMPILE_ERROR",
     "HELPERS",
     "HELPER_ERROR",
     "HELPER_NOT_ALLOWED",
     "ITERATION_LIMIT_EXCEEDED",
     "RAW_HTML_NOT_ALLOWED",
+    "RENDERED_HTML_TOO_LARGE",
     "UNDEFINED_VARIABLE",
     "VARIABLE_REQUIRED",
     "CompiledTemplate",

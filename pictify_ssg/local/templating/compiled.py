@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from .analysis import find_variables
 from .errors import RAW_HTML_NOT_ALLOWED
-from .evaluator import DEFAULT_ITERATION_LIMIT, render_program
+from .evaluator import DEFAULT_ITERATION_LIMIT, DEFAULT_OUTPUT_LIMIT, render_program
 from .lexer import Locator, tokenize
 from .nodes import Program
 from .parser import parse
@@ -66,6 +66,7 @@ class CompiledTemplate:
         *,
         allow_raw: Collection[str] | None = None,
         iteration_limit: int = DEFAULT_ITERATION_LIMIT,
+        output_limit: int = DEFAULT_OUTPUT_LIMIT,
     ) -> str:
         """Render with ``variables`` as the root context.
 
@@ -78,6 +79,8 @@ class CompiledTemplate:
                 other raw use raises ``RAW_HTML_NOT_ALLOWED`` (Pictify's ``allowRawHtml``).
                 None allows all.
             iteration_limit: Total loop iterations allowed before ``ITERATION_LIMIT_EXCEEDED``.
+            output_limit: Largest result in UTF-8 bytes; past it the render stops with
+                ``RENDERED_HTML_TOO_LARGE``.
 
         Returns:
             The rendered HTML.
@@ -102,6 +105,7 @@ class CompiledTemplate:
             strict=strict,
             locate=self._locator.position,
             iteration_limit=iteration_limit,
+            output_limit=output_limit,
         )
 
     def __repr__(self) -> str:

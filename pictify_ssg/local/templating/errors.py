@@ -10,6 +10,7 @@ __all__ = [
     "HELPER_NOT_ALLOWED",
     "ITERATION_LIMIT_EXCEEDED",
     "RAW_HTML_NOT_ALLOWED",
+    "RENDERED_HTML_TOO_LARGE",
     "UNDEFINED_VARIABLE",
     "VARIABLE_REQUIRED",
     "TemplateError",
@@ -22,6 +23,9 @@ UNDEFINED_VARIABLE: Final = "UNDEFINED_VARIABLE"
 VARIABLE_REQUIRED: Final = "VARIABLE_REQUIRED"
 ITERATION_LIMIT_EXCEEDED: Final = "ITERATION_LIMIT_EXCEEDED"
 RAW_HTML_NOT_ALLOWED: Final = "RAW_HTML_NOT_ALLOWED"
+# Not a documented Pictify code: the output budget (see .budget) ran out, so the render stopped
+# before it could build more text than any card needs.
+RENDERED_HTML_TOO_LARGE: Final = "RENDERED_HTML_TOO_LARGE"
 # Not a documented Pictify code: a safety net for a helper failing on data it cannot handle.
 # Helpers are written to be total, so seeing this means a bug worth reporting.
 HELPER_ERROR: Final = "HELPER_ERROR"

@@ -7,6 +7,10 @@ or ``@root``. ``#each``/``#with`` and sections push a new context; ``#if``/``#un
 
 Only mapping keys, list/string indexes and ``length`` are reachable from a path: attributes of
 Python objects never are, so variables cannot leak interpreter internals.
+
+Two budgets bound the work of one render: loop iterations (``iteration_limit``) and the size of
+the output (``output_limit``, counted as each piece is emitted, so a template that would expand
+to 20 MB stops at the budget instead of building the 20 MB first).
 """
 
 from __future__ import annotations
@@ -14,16 +18,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
+from .budget import MAX_OUTPUT_BYTES, too_large, utf8_size
 from .errors import HELPER_ERROR, ITERATION_LIMIT_EXCEEDED, UNDEFINED_VARIABLE, TemplateError
 from .escaping import escape_html
 from .helpers import HELPERS
 from .nodes import Block, BlockKind, Call, Expr, Literal, Output, PathExpr, Program, Text
 from .values import UNDEFINED, is_list, is_truthy, to_js_string
 
-__all__ = ["DEFAULT_ITERATION_LIMIT", "render_program"]
+__all__ = ["DEFAULT_ITERATION_LIMIT", "DEFAULT_OUTPUT_LIMIT", "render_program"]
 
 DEFAULT_ITERATION_LIMIT: Final = 10_000
 """Total loop iterations allowed in one render (all ``#each`` loops and list sections together)."""
+
+DEFAULT_OUTPUT_LIMIT: Final = MAX_OUTPUT_BYTES
+"""Largest output of one render in UTF-8 bytes (2 MiB, see `.budget.MAX_OUTPUT_BYTES`)."""
 
 Locate = Callable[[int], tuple[int, int]]
 
@@ -74,6 +82,7 @@ def render_program(
     strict: bool,
     locate: Locate,
     iteration_limit: int = DEFAULT_ITERATION_LIMIT,
+    output_limit: int = DEFAULT_OUTPUT_LIMIT,
 ) -> str:
     """Render a compiled template.
 
@@ -83,14 +92,17 @@ def render_program(
         strict: Raise ``UNDEFINED_VARIABLE`` for missing variables instead of printing nothing.
         locate: Maps a source offset to ``(line, column)`` for error messages.
         iteration_limit: Maximum total loop iterations.
+        output_limit: Maximum size of the result in UTF-8 bytes; the render stops as soon as
+            the text emitted so far passes it.
 
     Returns:
         The rendered text.
 
     Raises:
-        TemplateError: ``UNDEFINED_VARIABLE``, ``ITERATION_LIMIT_EXCEEDED`` or ``HELPER_ERROR``.
+        TemplateError: ``UNDEFINED_VARIABLE``, ``ITERATION_LIMIT_EXCEEDED``,
+            ``RENDERED_HTML_TOO_LARGE`` or ``HELPER_ERROR``.
     """
-    renderer = _Renderer(strict, locate, iteration_limit)
+    renderer = _Renderer(strict, locate, iteration_limit, output_limit)
     scope = _Scope((variables,), _Data({"root": variables}, None), None)
     out: list[str] = []
     renderer.program(program, scope, out)
@@ -116,27 +128,47 @@ def _lookup(value: Any, part: str) -> Any:
 
 
 class _Renderer:
-    __slots__ = ("iterations", "limit", "locate", "strict")
+    __slots__ = ("iterations", "limit", "locate", "output_limit", "size", "strict")
 
-    def __init__(self, strict: bool, locate: Locate, limit: int) -> None:
+    def __init__(self, strict: bool, locate: Locate, limit: int, output_limit: int) -> None:
         self.strict = strict
         self.locate = locate
         self.limit = limit
         self.iterations = 0
+        self.output_limit = output_limit
+        self.size = 0
 
     # -- nodes -------------------------------------------------------------------------------
 
     def program(self, program: Program, scope: _Scope, out: list[str]) -> None:
         for node in program.body:
             if type(node) is Text:
-                out.append(node.text)
+                self.emit(node.text, None, out)
             elif type(node) is Output:
                 value = self.expr(node.expr, scope, required=True)
-                text = value if type(value) is str else to_js_string(value)
-                out.append(escape_html(text) if node.escape else text)
+                text = value if type(value) is str else self.stringify(value, node.offset)
+                self.emit(escape_html(text) if node.escape else text, node.offset, out)
             else:
                 assert type(node) is Block
                 self.block(node, scope, out)
+
+    def emit(self, text: str, offset: int | None, out: list[str]) -> None:
+        """Append ``text`` to the output, or stop the render when it would pass the budget.
+
+        ``offset`` places the error in the source; literal text nodes carry none.
+        """
+        self.size += utf8_size(text)
+        if self.size > self.output_limit:
+            where = self._where(offset) if offset is not None else {}
+            raise too_large(self.output_limit, **where)
+        out.append(text)
+
+    def stringify(self, value: Any, offset: int) -> str:
+        """``value`` as printed text; a list too long to print fails at ``offset``."""
+        try:
+            return to_js_string(value)
+        except TemplateError as exc:
+            raise self._placed(exc, offset) from None
 
     def block(self, block: Block, scope: _Scope, out: list[str]) -> None:
         kind = block.kind
@@ -282,6 +314,9 @@ class _Renderer:
         options = {key: self.expr(value, scope, required=False) for key, value in call.hash}
         try:
             return HELPERS[call.name].func(*args, **options)
+        except TemplateError as exc:
+            # A helper's own refusal (its result would pass the output budget).
+            raise self._placed(exc, call.offset) from None
         except (TypeError, ValueError, ArithmeticError, LookupError, RecursionError) as exc:
             # Helpers are written to accept any value; this only turns a bug into a clean error.
             raise TemplateError(
@@ -296,6 +331,12 @@ class _Renderer:
             f"'{path.original}' is not defined (strict variables)",
             **self._where(path.offset),
         )
+
+    def _placed(self, exc: TemplateError, offset: int) -> TemplateError:
+        """``exc`` with the source position of ``offset`` when it has none yet."""
+        if exc.line is None:
+            exc.line, exc.column = self.locate(offset)
+        return exc
 
     def _where(self, offset: int) -> dict[str, int]:
         line, column = self.locate(offset)

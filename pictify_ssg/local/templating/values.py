@@ -13,6 +13,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Final, TypeGuard
 
+from .budget import check_result_size
+
 __all__ = [
     "UNDEFINED",
     "Undefined",
@@ -195,6 +197,10 @@ def to_js_string(value: object) -> str:
     ``undefined``/``None`` print as nothing, booleans as ``true``/``false``, numbers as in
     JavaScript, lists as their items joined by ``,``, mappings as ``[object Object]``, dates and
     times in ISO 8601. Anything else uses ``str()``.
+
+    Raises:
+        TemplateError: ``RENDERED_HTML_TOO_LARGE`` when a list would print longer than the
+            output budget (`.budget.MAX_OUTPUT_BYTES` characters).
     """
     return _stringify(value, 0, set())
 
@@ -218,7 +224,16 @@ def _stringify(value: object, depth: int, seen: set[int]) -> str:
             return ""
         seen.add(id(value))
         try:
-            return ",".join(_stringify(item, depth + 1, seen) for item in value)
+            # Printing can grow text (each mapping prints as 15 characters), so the output
+            # budget is checked while the pieces are made, not after joining them.
+            parts = []
+            size = 0
+            for item in value:
+                part = _stringify(item, depth + 1, seen)
+                size += len(part) + 1
+                check_result_size(size - 1)
+                parts.append(part)
+            return ",".join(parts)
         finally:
             seen.discard(id(value))
     if isinstance(value, (bytes, bytearray)):

@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Final
 
+from pictify_ssg.local.templating.budget import check_result_size
 from pictify_ssg.local.templating.values import UNDEFINED, is_list, to_int, to_js_string
 
 from .registry import helper
@@ -52,8 +53,18 @@ def json_(value: Any, indent: Any = None) -> str:
         return ""
     spaces = to_int(indent)
     if spaces is not None and spaces > 0:
-        return json.dumps(_jsonable(value, 0), ensure_ascii=False, indent=min(spaces, _MAX_INDENT))
-    return json.dumps(_jsonable(value, 0), ensure_ascii=False, separators=(",", ":"))
+        encoder = json.JSONEncoder(ensure_ascii=False, indent=min(spaces, _MAX_INDENT))
+    else:
+        encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    # Indentation repeats per level and item, so deep data can print far larger than it is:
+    # the text is built piece by piece and refused as soon as it passes the output budget.
+    pieces = []
+    size = 0
+    for piece in encoder.iterencode(_jsonable(value, 0)):
+        size += len(piece)
+        check_result_size(size)
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 def _reject_constant(name: str) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pictify_ssg.local.templating.budget import check_result_size
 from pictify_ssg.local.templating.values import UNDEFINED, is_list, js_equal, to_int, to_js_string
 
 from .registry import helper
@@ -82,4 +83,14 @@ def join(value: Any, separator: Any = ", ") -> str:
     """Join list items into text with ``separator`` (default ``", "``); a non-list prints as is."""
     if not is_list(value):
         return to_js_string(value)
-    return to_js_string(separator).join(to_js_string(item) for item in value)
+    glue = to_js_string(separator)
+    # A long separator between many items multiplies: the size is checked as the items are
+    # printed, so an oversized result is refused before anything big is built.
+    items = []
+    size = -len(glue)
+    for item in value:
+        text = to_js_string(item)
+        size += len(glue) + len(text)
+        check_result_size(size)
+        items.append(text)
+    return glue.join(items)

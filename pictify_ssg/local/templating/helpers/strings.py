@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
+from pictify_ssg.local.templating.budget import check_result_size
 from pictify_ssg.local.templating.values import UNDEFINED, to_int, to_js_string
 
 from .registry import helper
@@ -96,7 +97,10 @@ def replace(text: Any, search: Any, replacement: Any = "") -> str:
     value = to_js_string(text)
     if not needle:
         return value  # replacing "" everywhere is never what a template means
-    return value.replace(needle, to_js_string(replacement))
+    substitute = to_js_string(replacement)
+    # Every occurrence may grow the text: refuse a result over the budget before building it.
+    check_result_size(len(value) + value.count(needle) * (len(substitute) - len(needle)))
+    return value.replace(needle, substitute)
 
 
 @helper("split")
