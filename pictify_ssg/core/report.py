@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, TextIO
 
@@ -86,21 +88,52 @@ class BuildReport:
 
 
 class Progress:
-    """A one-line progress bar on a terminal (stderr); silent elsewhere."""
+    """Render progress: a one-line bar on a terminal (stderr); elsewhere (CI logs) a log line
+    every ``interval_s`` seconds, so a long cold build is never minutes of silence.
 
-    def __init__(self, total: int, *, stream: TextIO | None = None, label: str = "rendering"):
+    Args:
+        total: Cards to render.
+        stream: Where the bar goes (default: stderr).
+        label: What is being counted.
+        interval_s: Seconds between two log lines when the stream is not a terminal; builds
+            shorter than that log nothing here (the summary line says it all).
+        log: Receives each log line (default: INFO on the ``pictify_ssg`` logger).
+        clock: Monotonic clock (tests pass their own).
+    """
+
+    def __init__(
+        self,
+        total: int,
+        *,
+        stream: TextIO | None = None,
+        label: str = "rendering",
+        interval_s: float = 10.0,
+        log: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.total = total
         self.done = 0
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = total > 0 and bool(getattr(self.stream, "isatty", lambda: False)())
+        self._clock = clock
         self._last = 0.0
+        self._interval_s = interval_s
+        self._log = log if log is not None else logging.getLogger("pictify_ssg").info
+        self._started = clock()
+        self._last_line = self._started
 
     def advance(self, count: int = 1) -> None:
         """Mark ``count`` more cards as finished."""
         self.done = min(self.total, self.done + count)
-        now = time.monotonic()
-        if self.enabled and (now - self._last > 0.1 or self.done == self.total):
+        now = self._clock()
+        if not self.enabled:
+            if now - self._last_line >= self._interval_s and self.done < self.total:
+                self._last_line = now
+                elapsed = now - self._started
+                self._log(f"pictify: {self.label} {self.done}/{self.total} cards ({elapsed:.0f} s)")
+            return
+        if now - self._last > 0.1 or self.done == self.total:
             self._last = now
             width = 30
             filled = width * self.done // self.total

@@ -26,7 +26,10 @@ class MetaTag:
         """The tag as HTML, with the content escaped for a double-quoted attribute."""
         from html import escape
 
-        return f'<meta {self.attr}="{escape(self.key)}" content="{escape(self.content)}">'
+        from pictify_ssg.core.text import drop_controls
+
+        content = escape(drop_controls(self.content))
+        return f'<meta {self.attr}="{escape(self.key)}" content="{content}">'
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,8 @@ class BuildRun:
         self.template_errors: dict[str, str] = {}
         self.service: Service | None = None
         self.rendered: set[str] = set()
-        self.oversized: list[int] = []
+        self.file_sizes: dict[str, int] = {}  # card file name -> bytes, published this build
+        self.oversized: dict[str, int] = {}  # page key -> bytes of its card file, over the limit
         self.folders = SiteFolders.of(
             config_dir,
             [
@@ -480,14 +481,23 @@ class BuildRun:
 
     def _keep(self, fingerprint: str, card: Rendered) -> Card:
         """Store a rendered card (only successes are ever stored)."""
-        if card.data is not None:
-            self._check_size(card.data)
         return save_card(self.store, fingerprint, card, format=self.s.format)
 
-    def _check_size(self, data: bytes) -> None:
+    def _check_size(self, page: PageRecord, name: str) -> None:
+        """Note a page whose card file is over ``size_warning_kb``: every build checks every
+        published card, cached or new, so the warning (and ``--strict``) does not depend on
+        the state of the cache."""
         limit = self.s.size_warning_kb * 1024
-        if limit and len(data) > limit:
-            self.oversized.append(len(data))
+        if not limit:
+            return
+        size = self.file_sizes.get(name)
+        if size is None:
+            try:
+                size = self.file_sizes[name] = (self.out_dir / name).stat().st_size
+            except OSError:
+                return
+        if size > limit:
+            self.oversized[page.key] = size
 
     # -- publishing ---------------------------------------------------------------------------
 
@@ -592,6 +602,7 @@ class BuildRun:
                 return None
             written.add(name)
         sources[page.key] = name
+        self._check_size(page, name)
         if not self.site_url:
             self.warn(
                 "pictify: site_url is not set, so card URLs are relative; social platforms need "
@@ -663,11 +674,15 @@ class BuildRun:
 
     def _finish(self, start: float) -> None:
         if self.oversized:
-            # One line per build, not one per card.
+            # One line per build, not one per card, naming the pages.
+            large = sorted(self.oversized, key=lambda key: (-self.oversized[key], key))
+            shown = ", ".join(f"'{key}' ({self.oversized[key] // 1024} KB)" for key in large[:5])
+            more = f" and {len(large) - 5} more" if len(large) > 5 else ""
             self.warn(
-                f"pictify: {len(self.oversized)} new card(s) are over {self.s.size_warning_kb} KB "
-                f"(largest {max(self.oversized) // 1024} KB); 'format: jpeg' or a flatter design "
-                "makes much smaller files (size_warning_kb: 0 silences this)"
+                f"pictify: {len(large)} card(s) are over {self.s.size_warning_kb} KB: "
+                f"{shown}{more}; some platforms show no preview for large images, and "
+                "'format: jpeg' or a flatter design makes much smaller files "
+                "(size_warning_kb: 0 silences this)"
             )
         if self.service is not None:
             self.report.api_calls.update(self.service.calls)

@@ -88,7 +88,9 @@ class Settings(BaseModel):
     Chromium server), ``skip`` (no rendering; cached cards only), or ``auto`` (hosted when an
     API key is set, else local, else skip with one warning)."""
 
-    api_key: SecretStr | None = Field(default_factory=_api_key_from_env, repr=False)
+    api_key: SecretStr | None = Field(
+        default_factory=_api_key_from_env, repr=False, validate_default=True
+    )
     """Pictify API key. Defaults to the ``PICTIFY_API_KEY`` environment variable; prefer the
     environment over writing it in a config file. Never logged, cached or written out."""
 
@@ -246,6 +248,20 @@ class Settings(BaseModel):
         if isinstance(value, str) and not value.strip():
             return None
         return value
+
+    @field_validator("api_key")
+    @classmethod
+    def _header_safe_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # Checked here, not at the first request: there the failure is an "'ascii' codec"
+        # error from deep inside the HTTP stack that seems to blame the template.
+        key = value.get_secret_value() if value is not None else ""
+        if any(not (33 <= ord(char) <= 126) for char in key.strip()):
+            raise ValueError(
+                "the key contains characters an HTTP header cannot carry (non-ASCII or spaces, "
+                "such as a curly quote or a non-breaking space copied along with it); copy the "
+                "key again into PICTIFY_API_KEY or the api_key option"
+            )
+        return SecretStr(key.strip()) if value is not None else None
 
     @field_validator("template", mode="before")
     @classmethod

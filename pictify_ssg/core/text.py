@@ -40,6 +40,10 @@ _ATTR_LIST = re.compile(
     r"\s*\{:?\s*(?:[#.][\w-]+|[\w-]+=\S+)(?:\s+(?:[#.][\w-]+|[\w-]+=\S+))*\s*\}\s*$"
 )
 _SPACE = re.compile(r"\s+")
+# C0 and C1 control characters (NUL, ESC, DEL, ...): invisible at best, and a NUL in an
+# og:title makes some platforms drop the tag. Whitespace controls (tab, newline) are folded
+# into spaces instead, so words they separate stay apart.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 # A tag cut open at the end of a shortened text ("… <scr"): dropped, so truncation never leaves
 # half of a tag behind for a template that prints the text raw.
 _OPEN_TAG_AT_END = re.compile(r"<[A-Za-z/!][^<>]*$")
@@ -84,9 +88,15 @@ def strip_html(text: str, *, keep_code: bool = False) -> str:
     return html.unescape(text)
 
 
+def drop_controls(text: str) -> str:
+    """``text`` without control characters other than tab, newline and carriage return."""
+    return _CONTROL.sub("", text)
+
+
 def fold_whitespace(text: str) -> str:
-    """Collapse every run of whitespace (including non-breaking spaces) into one space."""
-    return _SPACE.sub(" ", text).strip()
+    """Collapse every run of whitespace (including non-breaking spaces) into one space, and
+    drop control characters."""
+    return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 def shorten(text: str, limit: int) -> str:

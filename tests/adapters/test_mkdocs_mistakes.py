@@ -159,3 +159,14 @@ def test_hosted_backend_without_a_key_warns_once(tmp_path: Path) -> None:
     [warning] = warnings_of(run.output)
     assert "no new card for 2 pages" in warning
     assert "backend 'hosted' needs an API key: set PICTIFY_API_KEY" in warning
+
+
+def test_a_key_with_a_curly_quote_stops_the_build_naming_the_key(tmp_path: Path) -> None:
+    key = "sk-live\u2019copied"
+    run = mkdocs(site(tmp_path, "      template_file: card.html\n"), env={"PICTIFY_API_KEY": key})
+    assert run.returncode == 1
+    assert "option 'api_key': the key contains characters an HTTP header cannot" in run.output
+    assert "PICTIFY_API_KEY" in run.output
+    assert key not in run.output
+    assert "Traceback" not in run.output
+    assert "codec" not in run.output
