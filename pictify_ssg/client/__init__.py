@@ -13,6 +13,7 @@ from . import exceptions, webhooks
 from ._async_client import AsyncPictify
 from ._client import Pictify
 from ._config import DEFAULT_BASE_URL
+from ._effects import Effect
 from ._models import (
     BatchItem,
     BatchJob,
@@ -38,16 +39,20 @@ from ._models_integrations import (
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._rate_limit import RateLimitInfo
 from ._retry import RetryDecision, RetryPolicy
+from ._types import NOT_GIVEN, NotGiven
 from .exceptions import (
     APIConnectionError,
     APITimeoutError,
     AuthenticationError,
     BatchTimeoutError,
+    ClientClosedError,
+    ConflictError,
     NotFoundError,
     PermissionDeniedError,
     PictifyError,
     QuotaExceededError,
     RateLimitError,
+    RequestTimeoutError,
     ServerError,
     ValidationError,
 )
@@ -55,6 +60,7 @@ from .webhooks import WebhookVerificationError, sign, verify_signature
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "NOT_GIVEN",
     "APIConnectionError",
     "APITimeoutError",
     "AsyncPage",
@@ -67,10 +73,14 @@ __all__ = [
     "BatchTimeoutError",
     "Binding",
     "BindingRefresh",
+    "ClientClosedError",
+    "ConflictError",
     "Deleted",
+    "Effect",
     "Gif",
     "ImageResult",
     "NotFoundError",
+    "NotGiven",
     "OffsetPagination",
     "PagePagination",
     "PdfResult",
@@ -83,6 +93,7 @@ __all__ = [
     "RenderError",
     "RenderResult",
     "RenderedImage",
+    "RequestTimeoutError",
     "RetryDecision",
     "RetryPolicy",
     "ServerError",

@@ -15,10 +15,17 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ._types import NotGiven, TimeoutTypes
 from .exceptions import PictifyError
 
 DEFAULT_BASE_URL = "https://api.pictify.io"
+#: Seconds per request when neither the call, the constructor nor ``http_client`` says.
 DEFAULT_TIMEOUT = 30.0
+#: Read timeout of the long operations (GIF create and capture, multi-page PDFs, agent
+#: screenshots) under the same condition: recording frames or driving a browser agent
+#: routinely takes longer than a still render. Connecting keeps :data:`DEFAULT_TIMEOUT`, so a
+#: server that cannot be reached still fails fast.
+LONG_OPERATION_TIMEOUT = 120.0
 DEFAULT_MAX_RETRIES = 2
 API_KEY_ENV = "PICTIFY_API_KEY"
 BASE_URL_ENV = "PICTIFY_BASE_URL"
@@ -75,13 +82,29 @@ def resolve_base_url(base_url: str | None, environ: Mapping[str, str] | None = N
     return url
 
 
-def resolve_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
-    """Turn seconds (or ``None`` for no limit) into an ``httpx.Timeout``."""
+def resolve_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
+    """Turn seconds (or ``None`` for no limit) into an ``httpx.Timeout``.
+
+    Raises:
+        ValueError: For zero, a negative number or NaN.
+    """
     if isinstance(timeout, httpx.Timeout):
         return timeout
-    if timeout is not None and timeout <= 0:
+    if timeout is not None and not timeout > 0:  # "not >" also rejects NaN
         raise ValueError("timeout must be positive (or None for no timeout)")
     return httpx.Timeout(timeout)
+
+
+def default_timeout(long_running: bool) -> httpx.Timeout:
+    """The timeout of a call for which nobody configured one.
+
+    Args:
+        long_running: The endpoint is one of the long operations (see
+            :data:`LONG_OPERATION_TIMEOUT`).
+    """
+    if long_running:
+        return httpx.Timeout(DEFAULT_TIMEOUT, read=LONG_OPERATION_TIMEOUT)
+    return httpx.Timeout(DEFAULT_TIMEOUT)
 
 
 def resolve_max_retries(max_retries: int) -> int:
@@ -114,13 +137,15 @@ class ClientConfig:
     Attributes:
         api_key: The bearer token (never shown by ``repr``).
         base_url: API root without trailing slash.
-        timeout: httpx timeout for every request.
+        timeout: The constructor's timeout for every request, or ``None`` when the caller gave
+            none (then an ``http_client`` keeps its own, and the client's defaults apply
+            otherwise).
         max_retries: Retries after the first attempt.
     """
 
     api_key: str = field(repr=False)
     base_url: str
-    timeout: httpx.Timeout
+    timeout: httpx.Timeout | None
     max_retries: int
 
     @classmethod
@@ -128,14 +153,14 @@ class ClientConfig:
         cls,
         api_key: str | None,
         base_url: str | None,
-        timeout: float | httpx.Timeout | None,
+        timeout: TimeoutTypes | NotGiven,
         max_retries: int,
     ) -> ClientConfig:
         """Build the config with every normaliser applied."""
         return cls(
             api_key=resolve_api_key(api_key),
             base_url=resolve_base_url(base_url),
-            timeout=resolve_timeout(timeout),
+            timeout=None if isinstance(timeout, NotGiven) else resolve_timeout(timeout),
             max_retries=resolve_max_retries(max_retries),
         )
 

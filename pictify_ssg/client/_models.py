@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from pydantic import AliasChoices, Field, model_validator
 
 from ._model_base import PictifyModel
+from ._model_types import Timestamp, WireId, split_error
 
 TERMINAL_BATCH_STATUSES = frozenset({"completed", "partial", "failed", "cancelled"})
 
@@ -15,8 +16,8 @@ class ImageResult(PictifyModel):
     """A rendered image (``POST /image``, canvas, agent screenshot, ``GET /image/{uid}``)."""
 
     url: str
-    id: str | None = Field(default=None, validation_alias=AliasChoices("id", "uid"))
-    created_at: str | None = None
+    id: WireId | None = Field(default=None, validation_alias=AliasChoices("id", "uid"))
+    created_at: Timestamp | None = None
     width: int | None = None
     height: int | None = None
     format: str | None = None
@@ -30,11 +31,11 @@ class Gif(PictifyModel):
     """
 
     url: str
-    uid: str | None = None
+    uid: WireId | None = None
     width: int | None = None
     height: int | None = None
     animation_length: float | None = None
-    created_at: str | None = None
+    created_at: Timestamp | None = None
 
     item_aliases: ClassVar[dict[str, str]] = {"id": "uid"}
 
@@ -43,12 +44,12 @@ class PdfResult(PictifyModel):
     """A rendered PDF (``POST /pdf/render``, ``/pdf/multi-page``)."""
 
     url: str
-    id: str | None = None
+    id: WireId | None = None
     success: bool | None = None
     page_count: int | None = None
     preset: str | None = None
     page_size: dict[str, Any] | None = None
-    created_at: str | None = None
+    created_at: Timestamp | None = None
 
 
 class RenderedImage(PictifyModel):
@@ -60,15 +61,26 @@ class RenderedImage(PictifyModel):
     format: str | None = None
     layout: str | None = None
     name: str | None = None
-    id: str | None = None
-    created_at: str | None = None
+    id: WireId | None = None
+    created_at: Timestamp | None = None
 
 
 class RenderError(PictifyModel):
-    """A layout that failed inside an otherwise successful render (HTTP 200)."""
+    """A layout that failed inside an otherwise successful render (HTTP 200).
+
+    ``error`` is the message; when the server sends an object ``{message, code}`` the code is
+    in ``error_code`` and the object in ``error_details``.
+    """
 
     layout: str | None = None
     error: str | None = None
+    error_code: WireId | None = None
+    error_details: dict[str, Any] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _error_object(cls, data: Any) -> Any:
+        return split_error(data)
 
 
 class RenderResult(PictifyModel):
@@ -82,7 +94,7 @@ class RenderResult(PictifyModel):
     total_layouts: int | None = None
     total_rendered: int | None = None
     total_errors: int | None = None
-    template_uid: str | None = None
+    template_uid: WireId | None = None
 
     item_aliases: ClassVar[dict[str, str]] = {"url": "first_url"}
 
@@ -124,7 +136,7 @@ class TemplateVariableDefinition(PictifyModel):
 class Template(PictifyModel):
     """A saved template, unwrapped from ``{"template": {...}}``."""
 
-    uid: str
+    uid: WireId
     name: str | None = None
     html: str | None = None
     width: int | None = None
@@ -135,8 +147,8 @@ class Template(PictifyModel):
     variable_definitions: list[TemplateVariableDefinition] | None = None
     layouts: dict[str, Any] | None = None
     thumbnail: str | None = None
-    created_at: str | None = None
-    updated_at: str | None = None
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
 
     item_aliases: ClassVar[dict[str, str]] = {"id": "uid"}
 
@@ -144,7 +156,7 @@ class Template(PictifyModel):
 class TemplateVariables(PictifyModel):
     """Result of ``GET /templates/{uid}/variables``."""
 
-    template_uid: str | None = None
+    template_uid: WireId | None = None
     template_name: str | None = None
     variables: list[TemplateVariableDefinition] = Field(default_factory=list)
 
@@ -155,7 +167,7 @@ class BatchJob(PictifyModel):
     ``job["id"]`` works too (the SDK docs read ``batch['id']``); the wire field is ``batchId``.
     """
 
-    batch_id: str = Field(validation_alias=AliasChoices("batchId", "batch_id", "id"))
+    batch_id: WireId = Field(validation_alias=AliasChoices("batchId", "batch_id", "id"))
     status: str | None = None
     total_items: int | None = None
     message: str | None = None
@@ -166,23 +178,40 @@ class BatchJob(PictifyModel):
 class BatchItem(PictifyModel):
     """One item of a batch.
 
-    ``variables`` is the list of variable *names* used. The hosted API sends no per-item URL
-    (wire notes, conflict C3); ``url``/``width``/``height`` are filled when a server sends them.
+    ``variables`` is what the server sent: the list of variable *names* used (hosted API) or
+    the ``{name: value}`` object of the documented batch item; :attr:`variable_names` reads
+    both. ``error`` is the message (an object ``{message, code}`` is split into ``error``,
+    ``error_code`` and ``error_details``). The hosted API sends no per-item URL (wire notes,
+    conflict C3); ``url``/``width``/``height`` are filled when a server sends them.
     """
 
     index: int | None = None
     success: bool | None = None
-    variables: list[str] | None = None
+    variables: list[str] | dict[str, Any] | None = None
     error: str | None = None
+    error_code: WireId | None = None
+    error_details: dict[str, Any] | None = None
     url: str | None = None
     width: int | None = None
     height: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _error_object(cls, data: Any) -> Any:
+        return split_error(data)
+
+    @property
+    def variable_names(self) -> list[str]:
+        """Names of the item's variables, whichever shape ``variables`` came in."""
+        if isinstance(self.variables, dict):
+            return [str(name) for name in self.variables]
+        return list(self.variables or [])
 
 
 class BatchResults(PictifyModel):
     """Progress and per-item outcome of a batch (``GET /templates/batch/{id}/results``)."""
 
-    batch_id: str = Field(validation_alias=AliasChoices("batchId", "batch_id", "id"))
+    batch_id: WireId = Field(validation_alias=AliasChoices("batchId", "batch_id", "id"))
     status: str | None = None
     progress: float | None = None
     total_items: int | None = None
@@ -190,9 +219,9 @@ class BatchResults(PictifyModel):
     failed_items: int | None = None
     results: list[BatchItem] = Field(default_factory=list)
     errors: list[BatchItem] = Field(default_factory=list)
-    created_at: str | None = None
-    started_at: str | None = None
-    completed_at: str | None = None
+    created_at: Timestamp | None = None
+    started_at: Timestamp | None = None
+    completed_at: Timestamp | None = None
 
     item_aliases: ClassVar[dict[str, str]] = {"id": "batch_id"}
 

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from pydantic import AliasChoices, Field
 
 from ._model_base import PictifyModel
+from ._model_types import Timestamp, WireId
 
 
 class PagePagination(PictifyModel):
@@ -32,7 +33,7 @@ class OffsetPagination(PictifyModel):
 class WebhookSubscription(PictifyModel):
     """A webhook subscription. ``secret`` is only present in the answer to ``create``."""
 
-    uid: str = Field(validation_alias=AliasChoices("uid", "id"))
+    uid: WireId = Field(validation_alias=AliasChoices("uid", "id"))
     event: str | None = None
     target_url: str | None = None
     platform: str | None = None
@@ -41,8 +42,8 @@ class WebhookSubscription(PictifyModel):
     secret: str | None = None
     delivery_count: int | None = None
     failure_count: int | None = None
-    last_delivery_at: str | None = None
-    created_at: str | None = None
+    last_delivery_at: Timestamp | None = None
+    created_at: Timestamp | None = None
 
     item_aliases: ClassVar[dict[str, str]] = {"id": "uid"}
 
@@ -54,9 +55,9 @@ class Binding(PictifyModel):
     (the SDK docs' name) returns ``render_url``.
     """
 
-    uid: str = Field(validation_alias=AliasChoices("uid", "id"))
+    uid: WireId = Field(validation_alias=AliasChoices("uid", "id"))
     name: str | None = None
-    template_id: str | None = Field(
+    template_id: WireId | None = Field(
         default=None, validation_alias=AliasChoices("templateId", "templateUid", "template_id")
     )
     data_source: dict[str, Any] | None = None
@@ -69,9 +70,9 @@ class Binding(PictifyModel):
         default=None, validation_alias=AliasChoices("renderUrl", "imageUrl", "render_url")
     )
     webhook_url: str | None = None
-    last_render_at: str | None = None
-    last_fetch_at: str | None = None
-    created_at: str | None = None
+    last_render_at: Timestamp | None = None
+    last_fetch_at: Timestamp | None = None
+    created_at: Timestamp | None = None
 
     item_aliases: ClassVar[dict[str, str]] = {
         "id": "uid",

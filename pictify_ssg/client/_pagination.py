@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from ._models_integrations import OffsetPagination, PagePagination
+from ._options import DEFAULT_OPTIONS, RequestOptions
 from ._request import Endpoint
 
 T = TypeVar("T")
@@ -21,13 +22,13 @@ R = TypeVar("R")
 class SyncRequester(Protocol):
     """What a sync page needs from its client."""
 
-    def _request(self, endpoint: Endpoint[R]) -> R: ...
+    def _request(self, endpoint: Endpoint[R], options: RequestOptions = ...) -> R: ...
 
 
 class AsyncRequester(Protocol):
     """What an async page needs from its client."""
 
-    async def _request(self, endpoint: Endpoint[R]) -> R: ...
+    async def _request(self, endpoint: Endpoint[R], options: RequestOptions = ...) -> R: ...
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class ListQuery(Generic[T]):
         style: ``"page"`` (1-based page numbers) or ``"offset"``.
         limit: Page size sent to the server (``None``: server default).
         params: Extra filters sent with every page.
+        options: The caller's per-call options, used for every page.
     """
 
     path: str
@@ -58,6 +60,7 @@ class ListQuery(Generic[T]):
     style: Literal["page", "offset"]
     limit: int | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    options: RequestOptions = DEFAULT_OPTIONS
 
     def endpoint(self, cursor: int) -> Endpoint[PageData[T]]:
         """The request for the page at ``cursor`` (page number or offset)."""
@@ -67,11 +70,25 @@ class ListQuery(Generic[T]):
         return Endpoint("GET", self.path, parse=self.parse_page, params=params)
 
     def parse_page(self, data: Any) -> PageData[T]:
-        """Decode a page body (a bare list is accepted as a single page)."""
+        """Decode a page body (a bare list is accepted as a single page).
+
+        A missing or unreadable pagination block means "no further page"; it never fails the
+        call (the tolerant pagination models keep odd values as sent).
+
+        Raises:
+            ValueError: When the items are not a list, or an item cannot be read as the model
+                (``pydantic.ValidationError`` is a ``ValueError``); the client reports it as a
+                ``PictifyError`` ("Unexpected response").
+        """
         if isinstance(data, list):
             return PageData([self.parse_item(i) for i in data], None, {self.items_key: data})
         body: dict[str, Any] = data if isinstance(data, dict) else {}
-        items = [self.parse_item(i) for i in body.get(self.items_key) or []]
+        raw_items = body.get(self.items_key)
+        if raw_items is None:
+            raw_items = []
+        if not isinstance(raw_items, list):
+            raise ValueError(f"expected a list under {self.items_key!r}")
+        items = [self.parse_item(i) for i in raw_items]
         raw_pagination = body.get("pagination")
         pagination: PagePagination | OffsetPagination | None = None
         if isinstance(raw_pagination, dict):
@@ -80,25 +97,34 @@ class ListQuery(Generic[T]):
         return PageData(items, pagination, body)
 
     def next_cursor(self, page: PageData[T], cursor: int) -> int | None:
-        """The cursor of the following page, or ``None`` when this one is the last."""
+        """The cursor of the following page, or ``None`` when this one is the last.
+
+        Never raises, and any cursor returned is greater than ``cursor``, so a list walk always
+        moves forward (an empty page ends it).
+        """
         if not page.items:
             return None
         p = page.pagination
         if isinstance(p, PagePagination):
-            if p.has_next is not None:
+            if isinstance(p.has_next, bool):
                 return cursor + 1 if p.has_next else None
-            if p.total_pages is not None:
+            if isinstance(p.total_pages, int):
                 return cursor + 1 if cursor < p.total_pages else None
-            if p.total is not None and (p.limit or self.limit):
-                return cursor + 1 if cursor * (p.limit or self.limit or 1) < p.total else None
+            limit = _positive(p.limit) or _positive(self.limit)
+            if isinstance(p.total, int) and limit:
+                return cursor + 1 if cursor * limit < p.total else None
             return None
         if isinstance(p, OffsetPagination):
             following = cursor + len(page.items)
-            if p.has_more is not None:
+            if isinstance(p.has_more, bool):
                 return following if p.has_more else None
-            if p.total is not None:
+            if isinstance(p.total, int):
                 return following if following < p.total else None
         return None
+
+
+def _positive(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 class _PageView(Generic[T]):
@@ -152,7 +178,7 @@ class SyncPage(_PageView[T]):
     @classmethod
     def fetch(cls, client: SyncRequester, query: ListQuery[T], cursor: int) -> SyncPage[T]:
         """Fetch the page at ``cursor``."""
-        return cls(client, query, cursor, client._request(query.endpoint(cursor)))
+        return cls(client, query, cursor, client._request(query.endpoint(cursor), query.options))
 
     def get_next_page(self) -> SyncPage[T] | None:
         """Fetch the following page, or return ``None`` at the end."""
@@ -183,7 +209,8 @@ class AsyncPage(_PageView[T]):
     @classmethod
     async def fetch(cls, client: AsyncRequester, query: ListQuery[T], cursor: int) -> AsyncPage[T]:
         """Fetch the page at ``cursor``."""
-        return cls(client, query, cursor, await client._request(query.endpoint(cursor)))
+        data = await client._request(query.endpoint(cursor), query.options)
+        return cls(client, query, cursor, data)
 
     async def get_next_page(self) -> AsyncPage[T] | None:
         """Fetch the following page, or return ``None`` at the end."""

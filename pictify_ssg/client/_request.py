@@ -10,7 +10,13 @@ from urllib.parse import quote
 
 from pydantic.alias_generators import to_camel
 
+from ._effects import Effect
+
 T = TypeVar("T")
+
+#: Methods whose repetition changes nothing more (RFC 9110 §9.2.2); their endpoints are
+#: ``Effect.IDEMPOTENT`` unless they say otherwise. A POST must always declare its effect.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 #: Python names whose wire name is not the plain camelCase form.
 WIRE_NAME_OVERRIDES: dict[str, str] = {
@@ -33,15 +39,28 @@ def to_wire(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {wire_name(k): v for k, v in fields.items() if v is not None}
 
 
-def to_wire_deep(value: Any) -> Any:
+def to_wire_deep(value: Any, opaque: frozenset[str] = frozenset()) -> Any:
     """Camel-case keys of nested option maps (``options={"print_background": True}``).
 
-    Only for option objects whose keys are API field names, never for user data.
+    Only for option objects whose keys are API field names. Values under a key named in
+    ``opaque`` are the caller's own data (HTTP headers, a request body) and pass through
+    untouched, at any depth.
+
+    Args:
+        value: The option object (dicts and lists are walked).
+        opaque: Keys (as given or as wire names) whose values are never re-cased.
     """
     if isinstance(value, Mapping):
-        return {wire_name(str(k)): to_wire_deep(v) for k, v in value.items() if v is not None}
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if item is None:
+                continue
+            name = wire_name(str(key))
+            user_data = key in opaque or name in opaque
+            out[name] = item if user_data else to_wire_deep(item, opaque)
+        return out
     if isinstance(value, list):
-        return [to_wire_deep(v) for v in value]
+        return [to_wire_deep(v, opaque) for v in value]
     return value
 
 
@@ -68,6 +87,14 @@ class Endpoint(Generic[T]):
         params: Query parameters (``None`` values are dropped).
         body: JSON body (already in wire form) or ``None``.
         idempotency_key: Caller-supplied key for POSTs; one is generated when ``None``.
+        effect: What repeating the request does, which decides when it may be retried (see
+            :class:`Effect`). Defaults to ``IDEMPOTENT`` for GET/PUT/DELETE; a POST without it
+            is a programming error.
+        long_running: Give the call :data:`LONG_OPERATION_TIMEOUT` to read its answer when
+            nobody configured a timeout.
+
+    Raises:
+        ValueError: For a POST (or other non-idempotent method) without ``effect``.
     """
 
     method: str
@@ -76,6 +103,20 @@ class Endpoint(Generic[T]):
     params: Mapping[str, Any] | None = None
     body: Mapping[str, Any] | None = None
     idempotency_key: str | None = None
+    effect: Effect | None = None
+    long_running: bool = False
+
+    def __post_init__(self) -> None:
+        if self.effect is None:
+            if self.method.upper() not in IDEMPOTENT_METHODS:
+                raise ValueError(f"{self.method} {self.path}: declare the endpoint's effect=")
+            # Frozen: set the derived default the way dataclasses themselves do.
+            object.__setattr__(self, "effect", Effect.IDEMPOTENT)
+
+    @property
+    def declared_effect(self) -> Effect:
+        """:attr:`effect`, never ``None`` after construction."""
+        return self.effect or Effect.IDEMPOTENT
 
 
 @dataclass(frozen=True)
@@ -87,6 +128,7 @@ class PreparedRequest:
     headers: dict[str, str]
     params: dict[str, str] = field(default_factory=dict)
     json: Mapping[str, Any] | None = None
+    effect: Effect = Effect.IDEMPOTENT
 
 
 def _param_value(value: Any) -> str:
@@ -95,13 +137,30 @@ def _param_value(value: Any) -> str:
     return str(value)
 
 
+def merge_headers(base: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
+    """``base`` plus ``extra``; an extra header replaces a base one of any letter case.
+
+    A plain ``dict.update`` would send ``Authorization`` and ``authorization`` both.
+    """
+    replaced = {name.lower() for name in extra}
+    merged = {k: v for k, v in base.items() if k.lower() not in replaced}
+    merged.update(extra)
+    return merged
+
+
 def prepare(
-    endpoint: Endpoint[Any], *, base_url: str, api_key: str, user_agent: str
+    endpoint: Endpoint[Any],
+    *,
+    base_url: str,
+    api_key: str,
+    user_agent: str,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> PreparedRequest:
     """Build the request for an endpoint (pure apart from generating an idempotency key).
 
     ``Content-Type`` is only sent with a body: the hosted API (Fastify) rejects a JSON
-    content-type with an empty body. Every POST carries an ``Idempotency-Key``.
+    content-type with an empty body. Every POST carries an ``Idempotency-Key``, made once here
+    and reused by every attempt. ``extra_headers`` (per call) come last and win.
     """
     method = endpoint.method.upper()
     headers = {
@@ -117,7 +176,8 @@ def prepare(
     return PreparedRequest(
         method=method,
         url=f"{base_url}{endpoint.path}",
-        headers=headers,
+        headers=merge_headers(headers, extra_headers or {}),
         params=params,
         json=endpoint.body,
+        effect=endpoint.declared_effect,
     )

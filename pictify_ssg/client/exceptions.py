@@ -14,16 +14,21 @@ import builtins
 from collections.abc import Mapping
 from typing import Any
 
+from ._effects import Effect
+
 __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "AuthenticationError",
     "BatchTimeoutError",
+    "ClientClosedError",
+    "ConflictError",
     "NotFoundError",
     "PermissionDeniedError",
     "PictifyError",
     "QuotaExceededError",
     "RateLimitError",
+    "RequestTimeoutError",
     "ServerError",
     "ValidationError",
 ]
@@ -43,6 +48,9 @@ class PictifyError(Exception):
         headers: Response headers (never contains the API key).
         method: HTTP method of the failed request.
         url: URL of the failed request.
+        effect: What repeating the failed call would do (``Effect.BILLED`` for renders...),
+            as its endpoint declares; ``None`` for errors not tied to a request. The retry
+            policy reads it.
     """
 
     default_type = "pictify_error"
@@ -59,6 +67,7 @@ class PictifyError(Exception):
         headers: Mapping[str, str] | None = None,
         method: str | None = None,
         url: str | None = None,
+        effect: Effect | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -70,6 +79,12 @@ class PictifyError(Exception):
         self.headers: dict[str, str] = dict(headers) if headers is not None else {}
         self.method = method
         self.url = url
+        self.effect = effect
+
+    def _add_note(self, note: str) -> None:
+        """Append a sentence to the message (used when the client explains a decision)."""
+        self.message = f"{self.message}. {note}"
+        self.args = (self.message,)
 
     @property
     def status_code(self) -> int | None:
@@ -101,6 +116,23 @@ class NotFoundError(PictifyError):
     """The template, batch or other resource does not exist (HTTP 404)."""
 
     default_type = "not_found_error"
+
+
+class RequestTimeoutError(PictifyError):
+    """The server gave up waiting for the request to arrive (HTTP 408).
+
+    Retried, also for billed calls: the server had not received the whole request, so it did
+    nothing. Not to be confused with :class:`APITimeoutError` (we gave up waiting).
+    """
+
+    default_type = "request_timeout_error"
+
+
+class ConflictError(PictifyError):
+    """The request conflicts with the resource's state (HTTP 409), e.g. an ``Idempotency-Key``
+    reused with a different body, or a state change that no longer applies. Not retried."""
+
+    default_type = "conflict_error"
 
 
 class ValidationError(PictifyError):
@@ -147,9 +179,19 @@ class ServerError(PictifyError):
 
 
 class APIConnectionError(PictifyError):
-    """No usable response: DNS, connect, TLS or a dropped connection."""
+    """No usable response: DNS, connect, TLS or a dropped connection.
+
+    Attributes:
+        maybe_sent: ``False`` when the request certainly never left (the connection could not
+            be made); ``True`` when the server may have received it, and so may have done (and
+            billed) the work although no answer came back.
+    """
 
     default_type = "connection_error"
+
+    def __init__(self, message: str, *, maybe_sent: bool = True, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.maybe_sent = maybe_sent
 
 
 class APITimeoutError(APIConnectionError):
@@ -157,13 +199,25 @@ class APITimeoutError(APIConnectionError):
 
     Attributes:
         phase: Which part timed out: ``"connect"``, ``"read"``, ``"write"`` or ``"pool"``.
+            Only after a ``"read"`` or ``"write"`` timeout may the request have been sent.
     """
 
     default_type = "timeout_error"
 
     def __init__(self, message: str, *, phase: str = "read", **kwargs: Any) -> None:
+        kwargs.setdefault("maybe_sent", phase not in ("connect", "pool"))
         super().__init__(message, **kwargs)
         self.phase = phase
+
+
+class ClientClosedError(PictifyError, builtins.RuntimeError):
+    """A call was made on a client after ``close()`` (or on a closed ``http_client``).
+
+    Also a ``RuntimeError``, what httpx raises in this case, so existing handlers keep working.
+    Create a new client to make more calls.
+    """
+
+    default_type = "client_closed_error"
 
 
 class BatchTimeoutError(PictifyError, builtins.TimeoutError):
@@ -172,11 +226,21 @@ class BatchTimeoutError(PictifyError, builtins.TimeoutError):
     Attributes:
         batch_id: The batch that was being waited for.
         last_status: The last status seen (``"processing"``...), if any poll succeeded.
+        cancelled: Whether the batch was cancelled before raising (``cancel_on_timeout=True``
+            and the cancel call succeeded).
     """
 
     default_type = "batch_timeout_error"
 
-    def __init__(self, message: str, *, batch_id: str, last_status: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        batch_id: str,
+        last_status: str | None = None,
+        cancelled: bool = False,
+    ) -> None:
         super().__init__(message)
         self.batch_id = batch_id
         self.last_status = last_status
+        self.cancelled = cancelled

@@ -64,6 +64,7 @@ class Runner:
         self.mode = mode
         self.sleeps: list[float] = []
         self.now = 1000.0  # a fake monotonic clock, advanced only by the fake sleeps
+        self.rand = 0.0  # what the client's random source returns (0: no poll jitter)
 
     def _sleep(self, delay: float) -> None:
         self.sleeps.append(delay)
@@ -71,6 +72,7 @@ class Runner:
 
     def _configure(self, client: Pictify | AsyncPictify) -> None:
         client._clock = lambda: self.now
+        client._random = lambda: self.rand
         if isinstance(client, Pictify):
             client._sleep = self._sleep
         else:

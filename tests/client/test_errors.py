@@ -9,19 +9,25 @@ import pytest
 from pictify_ssg.client._errors import (
     error_class,
     extract_message,
+    is_quota_429,
     make_status_error,
     request_id_of,
+    throttle_wait,
 )
 from pictify_ssg.client.exceptions import (
     AuthenticationError,
+    ConflictError,
     NotFoundError,
     PermissionDeniedError,
     PictifyError,
     QuotaExceededError,
     RateLimitError,
+    RequestTimeoutError,
     ServerError,
     ValidationError,
 )
+
+NOW = 1_800_000_000.0
 
 
 @pytest.mark.parametrize(
@@ -58,8 +64,9 @@ def test_extract_message_without_status() -> None:
         (402, {}, QuotaExceededError),
         (403, {"error": "Email verification required"}, PermissionDeniedError),
         (404, {}, NotFoundError),
-        (408, {}, PictifyError),
-        (409, {}, PictifyError),
+        (408, {}, RequestTimeoutError),
+        (409, {"message": "Idempotency-Key reused"}, ConflictError),
+        (418, {}, PictifyError),
         (413, {"code": "TEMPLATE_TOO_LARGE"}, ValidationError),
         (422, {"errors": ["x"]}, ValidationError),
         (429, {}, RateLimitError),
@@ -122,3 +129,81 @@ def test_default_error_type(status: int, expected_type: str) -> None:
 )
 def test_request_id(headers: dict[str, str], body: dict[str, Any], expected: str | None) -> None:
     assert request_id_of(headers, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "cls", "error_type"),
+    [(408, RequestTimeoutError, "request_timeout_error"), (409, ConflictError, "conflict_error")],
+)
+def test_408_and_409_have_their_own_classes(
+    status: int, cls: type[PictifyError], error_type: str
+) -> None:
+    error = make_status_error(status, {"message": "m"}, {}, method="POST", url="u")
+    assert type(error) is cls
+    assert error.error_type == error_type
+    assert (error.status, error.message) == (status, "m")
+
+
+FAR = str(int(NOW) + 86_400)  # the window resets tomorrow: a daily budget
+NEAR = str(int(NOW) + 30)
+
+QUOTA_TABLE: list[tuple[str, dict[str, Any], dict[str, str], bool]] = [
+    ("quota code", {"code": "quota_exceeded"}, {}, True),
+    ("spending cap code", {"errorCode": "spending_cap_reached"}, {}, True),
+    ("code wins over Retry-After", {"code": "quota_exceeded"}, {"Retry-After": "1"}, True),
+    ("dashboard quota fields", {"error": "Limit", "upgradeUrl": "https://u"}, {}, True),
+    ("old backend message", {"message": "You have exhausted your plan limit"}, {}, True),
+    ("quota word", {"error": "Monthly quota reached"}, {}, True),
+    ("remaining 0, far reset", {}, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": FAR}, True),
+    (
+        "remaining 0, near reset",
+        {},
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": NEAR},
+        False,
+    ),
+    ("remaining 0, no reset", {}, {"X-RateLimit-Remaining": "0"}, False),
+    ("remaining 5, far reset", {}, {"X-RateLimit-Remaining": "5", "X-RateLimit-Reset": FAR}, False),
+    (
+        "remaining 0, far delta",
+        {},
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "7200"},
+        True,
+    ),
+    ("Retry-After header", {"message": "plan limit"}, {"Retry-After": "2"}, False),
+    ("retry_after body", {"error": "exhausted", "retry_after": 2}, {}, False),
+    ("throttle code", {"code": "rate_limited", "error": "upgrade for more"}, {}, False),
+    ("bare 429", {}, {}, False),
+    ("odd code type", {"code": {"x": 1}}, {}, False),
+    ("odd header values", {}, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "inf"}, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "quota"), [r[1:] for r in QUOTA_TABLE], ids=[r[0] for r in QUOTA_TABLE]
+)
+def test_quota_or_throttle(body: dict[str, Any], headers: dict[str, str], quota: bool) -> None:
+    assert is_quota_429(body, headers, now=NOW) is quota
+    expected = QuotaExceededError if quota else RateLimitError
+    assert type(make_status_error(429, body, headers, now=NOW)) is expected
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "expected"),
+    [
+        ({"Retry-After": "3"}, {}, 3.0),
+        ({}, {"retryAfter": 4}, 4.0),
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": NEAR}, {}, 30.0),
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "12"}, {}, 12.0),  # a delta
+        ({"X-RateLimit-Remaining": "1", "X-RateLimit-Reset": NEAR}, {}, None),
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "-5"}, {}, None),
+        ({}, {}, None),
+    ],
+)
+def test_throttle_wait(
+    headers: dict[str, str], body: dict[str, Any], expected: float | None
+) -> None:
+    assert throttle_wait(headers, body, now=NOW) == expected
+    if expected is not None and not body and "Retry-After" not in headers:
+        error = make_status_error(429, body, headers, now=NOW)
+        assert isinstance(error, RateLimitError)
+        assert error.retry_after == expected

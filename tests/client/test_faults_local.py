@@ -9,8 +9,13 @@ from typing import Any
 import httpx
 import pytest
 
-from pictify_ssg.client import Pictify, RateLimitInfo, RetryPolicy
-from pictify_ssg.client.exceptions import RateLimitError
+from pictify_ssg.client import Effect, Pictify, RateLimitInfo, RetryPolicy
+from pictify_ssg.client.exceptions import (
+    APIConnectionError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+)
 
 pytest.importorskip("starlette")
 
@@ -54,7 +59,7 @@ def test_rate_limit_headers_and_429(
     assert client.rate_limit.remaining == 0
 
 
-def test_injected_503s_are_retried_with_one_key(
+def test_injected_503s_are_retried_with_one_key_for_idempotent_posts(
     tmp_path: Path, recorded: tuple[httpx.Client, list[httpx.Request]]
 ) -> None:
     http, requests = recorded
@@ -66,12 +71,32 @@ def test_injected_503s_are_retried_with_one_key(
         ) as client,
     ):
         client._sleep = lambda _delay: None
-        created = [client.templates.create(name=f"T{i}", html="<p>{{x}}</p>") for i in range(4)]
-    assert len({t.uid for t in created}) == 4
+        for i in range(4):  # cancelling is idempotent: retried through the injected 503s
+            with pytest.raises(NotFoundError):
+                client.templates.cancel_batch(f"batch_missing_{i}")
     posts = [r for r in requests if r.method == "POST"]
     assert len(posts) > 4, "the seeded fault injector should have failed some attempts"
     keys = [r.headers["idempotency-key"] for r in posts]
     assert len(set(keys)) == 4  # one key per logical call, reused on its retries
+
+
+def test_injected_503s_are_not_retried_for_billed_or_creating_posts(
+    tmp_path: Path, recorded: tuple[httpx.Client, list[httpx.Request]]
+) -> None:
+    # A 503 without Retry-After may come from a proxy after the upstream got the request.
+    http, requests = recorded
+    with (
+        _server(tmp_path, error_rate=1.0) as server,
+        Pictify(server.api_key, base_url=server.base_url, http_client=http) as client,
+    ):
+        client._sleep = lambda _delay: None
+        with pytest.raises(ServerError, match=r"Not retried.*bill it twice"):
+            client.templates.render("T_ANY", variables={"title": "x"})
+        with pytest.raises(ServerError, match=r"Not retried.*duplicate"):
+            client.templates.create(name="T", html="<p>{{x}}</p>")
+        with pytest.raises(ServerError):
+            client.templates.list()
+    assert [r.method for r in requests] == ["POST", "POST", "GET", "GET", "GET"]
 
 
 def test_dropped_connections_are_retried(
@@ -89,3 +114,19 @@ def test_dropped_connections_are_retried(
         pages = [client.templates.list() for _ in range(4)]
     assert len(pages) == 4
     assert len(requests) > 4
+
+
+def test_dropped_billed_post_is_attempted_once(
+    tmp_path: Path, recorded: tuple[httpx.Client, list[httpx.Request]]
+) -> None:
+    http, requests = recorded
+    with (
+        _server(tmp_path, drop_rate=1.0) as server,
+        Pictify(server.api_key, base_url=server.base_url, http_client=http) as client,
+    ):
+        client._sleep = lambda _delay: None
+        with pytest.raises(APIConnectionError, match=r"Not retried.*rendered and billed") as info:
+            client.templates.render("T_ANY", variables={"title": "x"})
+    assert len(requests) == 1
+    assert info.value.maybe_sent is True
+    assert info.value.effect is Effect.BILLED

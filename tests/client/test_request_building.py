@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
+from pictify_ssg.client import Effect
 from pictify_ssg.client._request import (
     Endpoint,
+    merge_headers,
     path_segment,
     prepare,
     to_wire,
@@ -15,7 +17,7 @@ from pictify_ssg.client._request import (
     wire_name,
 )
 from pictify_ssg.client._resources._binding_wire import binding_body, cron_to_ttl, to_jsonpath
-from pictify_ssg.client._resources._common import check_variable_sets, one_of
+from pictify_ssg.client._resources._common import check_variable_sets, one_of, output_format
 
 
 @pytest.mark.parametrize(
@@ -56,6 +58,21 @@ def test_to_wire_deep_recases_option_maps() -> None:
     assert to_wire_deep([{"a_b": 1}]) == [{"aB": 1}]
 
 
+def test_to_wire_deep_leaves_opaque_values_alone() -> None:
+    source = {
+        "type": "http",
+        "headers": {"x_custom": "1", "Content_Type": "a"},
+        "body": {"user_id": 1, "nested_list": [{"page_size": 2}], "none_kept": None},
+        "credentials": {"header_name": "X-Key", "value": "v"},
+    }
+    assert to_wire_deep(source, opaque=frozenset({"headers", "body"})) == {
+        "type": "http",
+        "headers": {"x_custom": "1", "Content_Type": "a"},
+        "body": {"user_id": 1, "nested_list": [{"page_size": 2}], "none_kept": None},
+        "credentials": {"headerName": "X-Key", "value": "v"},
+    }
+
+
 def _prepare(method: str, body: dict[str, Any] | None, key: str | None = None) -> Any:
     endpoint: Endpoint[Any] = Endpoint(
         method,
@@ -64,6 +81,7 @@ def _prepare(method: str, body: dict[str, Any] | None, key: str | None = None) -
         params={"page": 2, "q": None, "f": True},
         body=body,
         idempotency_key=key,
+        effect=Effect.BILLED if method.upper() == "POST" else None,
     )
     return prepare(endpoint, base_url="https://b", api_key="k", user_agent="ua/1")
 
@@ -91,6 +109,63 @@ def test_prepare_headers(
     assert ("Idempotency-Key" in prepared.headers) is idempotent
     assert prepared.params == {"page": "2", "f": "true"}
     assert prepared.json == body
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "get"])
+def test_idempotent_methods_default_to_idempotent(method: str) -> None:
+    endpoint: Endpoint[Any] = Endpoint(method, "/x", lambda d: d)
+    assert endpoint.effect is Effect.IDEMPOTENT
+    assert _prepare(method, None).effect is Effect.IDEMPOTENT
+
+
+@pytest.mark.parametrize("method", ["POST", "post", "PATCH"])
+def test_a_post_must_declare_its_effect(method: str) -> None:
+    # Retry safety is declared per endpoint, never guessed: forgetting it fails at once.
+    with pytest.raises(ValueError, match="declare the endpoint's effect"):
+        Endpoint(method, "/x", lambda d: d)
+
+
+def test_prepared_request_carries_the_effect() -> None:
+    assert _prepare("POST", {}).effect is Effect.BILLED
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, {"Authorization": "Bearer k", "Accept": "a"}),
+        ({"X-Trace": "1"}, {"Authorization": "Bearer k", "Accept": "a", "X-Trace": "1"}),
+        # case-insensitive replacement: never two Authorization headers
+        ({"authorization": "Bearer other"}, {"Accept": "a", "authorization": "Bearer other"}),
+    ],
+)
+def test_merge_headers(extra: dict[str, str], expected: dict[str, str]) -> None:
+    assert merge_headers({"Authorization": "Bearer k", "Accept": "a"}, extra) == expected
+
+
+def test_extra_headers_reach_the_prepared_request() -> None:
+    endpoint: Endpoint[Any] = Endpoint("GET", "/x", lambda d: d)
+    prepared = prepare(
+        endpoint, base_url="https://b", api_key="k", user_agent="u", extra_headers={"X-A": "1"}
+    )
+    assert prepared.headers["X-A"] == "1"
+    assert prepared.headers["Authorization"] == "Bearer k"
+
+
+IMAGE = frozenset({"png", "jpeg", "webp"})
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, None), ("png", "png"), ("jpg", "jpeg"), ("JPG", "jpeg"), (".jpeg", "jpeg")],
+)
+def test_output_format_normalises(value: str | None, expected: str | None) -> None:
+    assert output_format(value, allowed=IMAGE, param="format") == expected
+
+
+@pytest.mark.parametrize("value", ["pdf", "gif", "jpe", ""])
+def test_output_format_rejects_unknown_values_naming_the_parameter(value: str) -> None:
+    with pytest.raises(ValueError, match=r"file_extension=.* use one of: jpeg, jpg, png, webp"):
+        output_format(value, allowed=IMAGE, param="file_extension")
 
 
 def test_idempotency_key_is_callers_or_fresh() -> None:
@@ -236,6 +311,52 @@ BINDING_TABLE: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "mapping": {"a": "$.b"},
             "refreshPolicy": {"type": "ttl", "ttlSeconds": 60, "onError": "serve_stale"},
             "status": "paused",
+        },
+    ),
+    (
+        "user data in a wire-shaped data source is not re-cased",
+        {
+            "data_source": {
+                "type": "http",
+                "url": "https://x",
+                "method": "POST",
+                "headers": {"x_custom": "1", "X-Api-Key": "k"},
+                "body": {"user_id": 1, "filter_by": {"created_at": "x"}},
+                "credentials": {"type": "bearer_token", "value": "t"},
+            },
+            "mapping": {"first_name": "$.user.first_name"},
+            "defaults": {"first_name": "Ada"},
+        },
+        {
+            "dataSource": {
+                "type": "http",
+                "url": "https://x",
+                "method": "POST",
+                "headers": {"x_custom": "1", "X-Api-Key": "k"},
+                "body": {"user_id": 1, "filter_by": {"created_at": "x"}},
+                "credentials": {"type": "bearer_token", "value": "t"},
+            },
+            "mapping": {"first_name": "$.user.first_name"},
+            "defaults": {"first_name": "Ada"},
+        },
+    ),
+    (
+        "headers of data_url and dot-path mapping keys are not re-cased",
+        {
+            "data_url": "https://x",
+            "headers": {"x_custom": "1"},
+            "data_mapping": {"star_count": "repo.star_count"},
+            "format": "jpg",
+        },
+        {
+            "dataSource": {
+                "type": "http",
+                "url": "https://x",
+                "method": "GET",
+                "headers": {"x_custom": "1"},
+            },
+            "mapping": {"star_count": "$.repo.star_count"},
+            "outputConfig": {"format": "jpeg"},
         },
     ),
     ("empty update", {}, {}),

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from pictify_ssg.client import RetryDecision, RetryPolicy
+from pictify_ssg.client import Effect, RetryDecision, RetryPolicy
 from pictify_ssg.client._errors import make_status_error
-from pictify_ssg.client._retry import backoff_delay
+from pictify_ssg.client._retry import backoff_delay, unsafe_note, unsafe_to_repeat
 from pictify_ssg.client._retry_after import parse_retry_after, retry_after_seconds
 from pictify_ssg.client.exceptions import APIConnectionError, APITimeoutError, PictifyError
 
@@ -80,39 +80,84 @@ def test_backoff_delay(attempt: int, rand: float, expected: float) -> None:
 
 
 def _status(
-    status: int, body: dict[str, Any] | None = None, retry_after: str | None = None
+    status: int,
+    body: dict[str, Any] | None = None,
+    retry_after: str | None = None,
+    effect: Effect | None = Effect.IDEMPOTENT,
+    method: str = "GET",
 ) -> PictifyError:
     headers = {"Retry-After": retry_after} if retry_after is not None else {}
-    return make_status_error(status, body or {}, headers, method="POST", url="u", now=NOW)
+    return make_status_error(
+        status, body or {}, headers, method=method, url="u", now=NOW, effect=effect
+    )
 
 
-def _timeout(method: str, phase: str) -> APITimeoutError:
-    return APITimeoutError("t", phase=phase, method=method, url="u")
+def _billed(status: int, retry_after: str | None = None) -> PictifyError:
+    return _status(status, retry_after=retry_after, effect=Effect.BILLED, method="POST")
+
+
+def _timeout(method: str, phase: str, effect: Effect | None = None) -> APITimeoutError:
+    return APITimeoutError("t", phase=phase, method=method, url="u", effect=effect)
+
+
+def _dropped(effect: Effect | None, maybe_sent: bool = True) -> APIConnectionError:
+    return APIConnectionError("x", method="POST", url="u", effect=effect, maybe_sent=maybe_sent)
 
 
 NO_JITTER = RetryPolicy(max_retries=3, rng=lambda: 0.0)
+BILLED, CREATES, IDEMPOTENT = Effect.BILLED, Effect.CREATES, Effect.IDEMPOTENT
 
 RETRY_TABLE: list[tuple[str, PictifyError | httpx.Response, int, bool, float | None]] = [
-    ("connection error", APIConnectionError("x", method="POST", url="u"), 0, True, 0.5),
+    # never sent: always safe
+    ("connect error billed", _dropped(BILLED, maybe_sent=False), 0, True, 0.5),
+    ("connect error creates", _dropped(CREATES, maybe_sent=False), 1, True, 1.0),
     ("connect timeout POST", _timeout("POST", "connect"), 1, True, 1.0),
-    ("pool timeout POST", _timeout("POST", "pool"), 0, True, 0.5),
+    ("pool timeout POST", _timeout("POST", "pool", BILLED), 0, True, 0.5),
+    # may have been sent: only idempotent calls
+    ("dropped connection idempotent", _dropped(IDEMPOTENT), 0, True, 0.5),
+    ("dropped connection billed", _dropped(BILLED), 0, False, None),
+    ("dropped connection creates", _dropped(CREATES), 0, False, None),
+    ("dropped connection, hand-made POST", _dropped(None), 0, False, None),
     ("read timeout GET", _timeout("GET", "read"), 0, True, 0.5),
     ("read timeout PUT", _timeout("PUT", "read"), 0, True, 0.5),
+    ("read timeout cancel (idempotent POST)", _timeout("POST", "read", IDEMPOTENT), 0, True, 0.5),
     ("read timeout POST", _timeout("POST", "read"), 0, False, None),
+    ("read timeout billed", _timeout("POST", "read", BILLED), 0, False, None),
     ("write timeout POST", _timeout("POST", "write"), 0, False, None),
+    # refused by the server: safe for every effect
     ("408", _status(408), 0, True, 0.5),
+    ("408 billed", _billed(408), 0, True, 0.5),
     ("429 no header", _status(429), 1, True, 1.0),
+    ("429 no header billed", _billed(429), 1, True, 1.0),
     ("429 Retry-After", _status(429, retry_after="7"), 0, True, 7.0),
+    ("429 Retry-After billed", _billed(429, retry_after="7"), 0, True, 7.0),
     ("429 body retry_after", _status(429, {"retry_after": 2}), 0, True, 2.0),
     ("429 body retryAfter", _status(429, {"retryAfter": 3}), 0, True, 3.0),
     ("429 too long a wait", _status(429, retry_after="3600"), 0, False, None),
     ("429 quota", _status(429, {"code": "quota_exceeded"}), 0, False, None),
     ("429 spending cap", _status(429, {"code": "spending_cap_reached"}), 0, False, None),
-    ("402", _status(402), 0, False, None),
+    (
+        "429 quota message",
+        _status(429, {"message": "You have exhausted your plan limit"}),
+        0,
+        False,
+        None,
+    ),
+    ("503 Retry-After", _status(503, retry_after="1"), 0, True, 1.0),
+    ("503 Retry-After billed", _billed(503, retry_after="1"), 0, True, 1.0),
+    # 5xx: the work may have happened
     ("500", _status(500), 0, True, 0.5),
     ("502", _status(502), 2, True, 2.0),
-    ("503 Retry-After", _status(503, retry_after="1"), 0, True, 1.0),
     ("504", _status(504), 0, True, 0.5),
+    ("503 no header", _status(503), 0, True, 0.5),
+    ("500 billed", _billed(500), 0, False, None),
+    ("502 billed", _billed(502), 0, False, None),
+    ("503 no header billed", _billed(503), 0, False, None),
+    ("504 billed", _billed(504), 0, False, None),
+    ("502 creates", _status(502, effect=CREATES, method="POST"), 0, False, None),
+    ("502 hand-made POST", _status(502, effect=None, method="POST"), 0, False, None),
+    # never retried
+    ("402", _status(402), 0, False, None),
     ("400", _status(400), 0, False, None),
     ("401", _status(401), 0, False, None),
     ("403", _status(403), 0, False, None),
@@ -120,6 +165,7 @@ RETRY_TABLE: list[tuple[str, PictifyError | httpx.Response, int, bool, float | N
     ("409", _status(409), 0, False, None),
     ("422", _status(422), 0, False, None),
     ("budget spent", _status(503), 3, False, None),
+    ("budget spent billed 429", _billed(429), 3, False, None),
     ("raw response 503", httpx.Response(503), 0, True, 0.5),
     (
         "raw response 429 quota",
@@ -148,6 +194,29 @@ def test_retry_policy(
     assert decision.reason
     if delay is not None:
         assert decision.delay == pytest.approx(delay)
+
+
+@pytest.mark.parametrize(
+    ("error", "unsafe"),
+    [
+        (_dropped(BILLED), True),
+        (_dropped(BILLED, maybe_sent=False), False),
+        (_dropped(IDEMPOTENT), False),
+        (_billed(502), True),
+        (_billed(503, retry_after="1"), False),
+        (_billed(429), False),
+        (_billed(422), False),  # the server refused it: nothing to warn about
+        (_status(502, effect=CREATES, method="POST"), True),
+    ],
+)
+def test_unsafe_to_repeat(error: PictifyError, unsafe: bool) -> None:
+    assert unsafe_to_repeat(error) is unsafe
+
+
+def test_unsafe_note_names_the_reason() -> None:
+    assert "billed" in unsafe_note(_dropped(BILLED))
+    assert "Idempotency-Key" in unsafe_note(_dropped(BILLED))
+    assert "duplicate" in unsafe_note(_dropped(CREATES))
 
 
 def test_zero_retries_never_retries() -> None:

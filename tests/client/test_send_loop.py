@@ -19,10 +19,12 @@ from pictify_ssg.client.exceptions import (
     APIConnectionError,
     APITimeoutError,
     AuthenticationError,
+    ConflictError,
     NotFoundError,
     PictifyError,
     QuotaExceededError,
     RateLimitError,
+    RequestTimeoutError,
     ServerError,
 )
 
@@ -37,27 +39,36 @@ def _render(client: Pictify | AsyncPictify) -> object:
     return client.templates.render("T1", variables={"title": "x"})
 
 
-def test_retries_5xx_with_one_idempotency_key(runner: Runner) -> None:
-    rec = Recorder(ok({"error": "busy"}, 503), ok({"error": "busy"}, 502), ok(RENDER))
-    result = runner.run(_render, rec, retry_policy=ZERO)
+def _get(client: Pictify | AsyncPictify) -> object:
+    return client.templates.get("T1")
+
+
+BUSY = httpx.Response(503, headers={"Retry-After": "0"}, json={"error": "busy"})
+
+
+def test_retries_refusals_with_one_idempotency_key(runner: Runner) -> None:
+    # A billed render is retried only after answers that prove it was not done.
+    rec = Recorder(BUSY, ok({"error": "slow down"}, 429), ok({}, 408), ok(RENDER))
+    result = runner.run(_render, rec, retry_policy=RetryPolicy(max_retries=3, jitter=0.0))
     assert result["url"] == "https://cdn/x.png"
-    assert len(rec.requests) == 3
+    assert len(rec.requests) == 4
     keys = {r.headers["idempotency-key"] for r in rec.requests}
     assert len(keys) == 1
-    assert runner.sleeps == [0.0, 0.0]
+    assert runner.sleeps == [0.0, 1.0, 2.0]
 
 
 def test_caller_idempotency_key_is_used(runner: Runner) -> None:
-    rec = Recorder(ok({}, 500), ok(RENDER))
+    rec = Recorder(BUSY, ok(RENDER))
     runner.run(lambda c: c.templates.render("T1", idempotency_key="my-key"), rec, retry_policy=ZERO)
     assert [r.headers["idempotency-key"] for r in rec.requests] == ["my-key", "my-key"]
 
 
 def test_gives_up_after_max_retries(runner: Runner) -> None:
     rec = Recorder(ok({"error": "down"}, 500))
-    with pytest.raises(ServerError, match="down"):
-        runner.run(_render, rec, retry_policy=RetryPolicy(max_retries=2, base_delay=0))
+    with pytest.raises(ServerError, match="down") as info:
+        runner.run(_get, rec, retry_policy=RetryPolicy(max_retries=2, base_delay=0))
     assert len(rec.requests) == 3
+    assert "Not retried" not in str(info.value)  # a GET is safe: nothing to warn about
 
 
 def test_max_retries_zero_means_one_attempt(runner: Runner) -> None:
@@ -70,7 +81,7 @@ def test_max_retries_zero_means_one_attempt(runner: Runner) -> None:
 def test_default_policy_backs_off_exponentially(runner: Runner) -> None:
     rec = Recorder(ok({}, 503))
     with pytest.raises(ServerError):
-        runner.run(_render, rec, max_retries=2)
+        runner.run(_get, rec, max_retries=2)
     assert len(runner.sleeps) == 2
     assert 0.375 <= runner.sleeps[0] <= 0.5
     assert 0.75 <= runner.sleeps[1] <= 1.0
@@ -243,3 +254,86 @@ def test_retry_decisions_are_logged_without_the_key(caplog: pytest.LogCaptureFix
     assert "retrying GET https://api.pictify.io/templates/T1 after HTTP 503" in caplog.text
     assert "not retrying" in caplog.text
     assert API_KEY not in caplog.text
+
+
+def test_conflict_is_not_retried(runner: Runner) -> None:
+    rec = Recorder(ok({"message": "Idempotency-Key reused with another body"}, 409))
+    with pytest.raises(ConflictError, match="reused") as info:
+        runner.run(_get, rec)
+    assert info.value.status == 409
+    assert len(rec.requests) == 1
+
+
+def test_request_timeout_is_retried_then_raised(runner: Runner) -> None:
+    rec = Recorder(ok({"error": "Request Timeout"}, 408))
+    with pytest.raises(RequestTimeoutError) as info:
+        runner.run(_render, rec, max_retries=2)  # safe even for a billed render
+    assert info.value.status == 408
+    assert len(rec.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        ({"message": "You have exhausted your plan limit"}, {}),
+        ({"error": "Limit reached", "upgradeUrl": "https://pictify.io/pricing"}, {}),
+        (
+            {"error": "Too many requests"},
+            {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "99999999999"},
+        ),
+    ],
+    ids=["old-message", "upgrade-url", "far-reset"],
+)
+def test_quota_429_without_a_code_is_not_retried(
+    runner: Runner, body: dict[str, str], headers: dict[str, str]
+) -> None:
+    rec = Recorder(httpx.Response(429, json=body, headers=headers))
+    with pytest.raises(QuotaExceededError):
+        runner.run(_get, rec)
+    assert len(rec.requests) == 1
+
+
+def test_throttle_429_waits_until_the_window_resets(runner: Runner) -> None:
+    import time
+
+    reset = str(int(time.time()) + 20)
+    throttled = httpx.Response(
+        429,
+        json={"error": "slow"},
+        headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset},
+    )
+    rec = Recorder(throttled, ok(TEMPLATE))
+    assert runner.run(_get, rec).uid == "T1"
+    assert len(runner.sleeps) == 1
+    assert 15 <= runner.sleeps[0] <= 20
+
+
+def _rate_limit_after_get(client: Pictify | AsyncPictify) -> object:
+    if isinstance(client, AsyncPictify):
+
+        async def main() -> object:
+            await client.templates.get("T1")
+            return client.rate_limit
+
+        return main()
+    client.templates.get("T1")
+    return client.rate_limit
+
+
+@pytest.mark.parametrize(
+    "reset", ["inf", "-inf", "nan", "1e400", "1e300", "-5", "9" * 400, "12abc"]
+)
+def test_odd_rate_limit_reset_values_do_not_raise(runner: Runner, reset: str) -> None:
+    headers = {"X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "3", "X-RateLimit-Reset": reset}
+    rec = Recorder(httpx.Response(200, headers=headers, json=TEMPLATE))
+    info = runner.run(_rate_limit_after_get, rec)
+    assert info == RateLimitInfo(limit=60, remaining=3, reset=None)
+    assert info.reset_at is None
+
+
+def test_odd_429_reset_still_maps_to_a_rate_limit_error(runner: Runner) -> None:
+    headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "inf"}
+    rec = Recorder(httpx.Response(429, headers=headers, json={"error": "slow"}))
+    with pytest.raises(RateLimitError) as info:
+        runner.run(_get, rec, max_retries=0)
+    assert info.value.retry_after is None

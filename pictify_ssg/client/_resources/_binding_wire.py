@@ -18,7 +18,10 @@ Python argument    Wire field
 =================  ==============================================
 
 The wire-named arguments (``data_source``, ``mapping``, ``refresh_policy``, ``output_config``)
-are accepted too and sent as given (keys camelCased).
+are accepted too and sent as given, with our own field names camelCased
+(``ttl_seconds`` -> ``ttlSeconds``). The caller's data is never re-cased: the headers and body
+a data source sends (``{"x_custom": ...}``, ``{"user_id": 1}``), the ``mapping`` and
+``defaults`` (variable names) and their values pass through exactly as given.
 """
 
 from __future__ import annotations
@@ -29,9 +32,15 @@ from typing import Any
 
 from pictify_ssg.client._request import to_wire, to_wire_deep
 
+from ._common import output_format
+
 _MINUTE, _HOUR, _DAY, _WEEK = 60, 3600, 86400, 604800
 _NAMED = {"@hourly": _HOUR, "@daily": _DAY, "@midnight": _DAY, "@weekly": _WEEK}
 _NUM = r"\d{1,2}"
+#: Data-source fields that hold the caller's own data (sent to *their* server as is).
+DATA_SOURCE_USER_DATA = frozenset({"headers", "body"})
+#: Formats of ``outputConfig.format`` (wire notes §6.16).
+BINDING_FORMATS = frozenset({"png", "jpeg", "webp", "pdf"})
 
 
 def to_jsonpath(path: str) -> str:
@@ -106,10 +115,17 @@ def binding_body(
     _exclusive("data_url", data_url, "data_source", data_source)
     _exclusive("data_mapping", data_mapping, "mapping", mapping)
     _exclusive("schedule", schedule, "refresh_policy", refresh_policy)
-    source: dict[str, Any] | None = to_wire_deep(data_source) if data_source else None
+    source: dict[str, Any] | None = (
+        to_wire_deep(data_source, opaque=DATA_SOURCE_USER_DATA) if data_source else None
+    )
     if data_url is not None:
         source = to_wire(
-            {"type": "http", "url": data_url, "method": method or "GET", "headers": headers}
+            {
+                "type": "http",
+                "url": data_url,
+                "method": method or "GET",
+                "headers": dict(headers) if headers is not None else None,
+            }
         )
     elif headers is not None or method is not None:
         raise ValueError("headers= and method= need data_url=")
@@ -121,7 +137,10 @@ def binding_body(
         policy = {"type": "ttl", "ttlSeconds": cron_to_ttl(schedule)}
     output: dict[str, Any] | None = to_wire_deep(output_config) if output_config else None
     if format is not None:
-        output = {**(output or {}), "format": format}
+        output = {
+            **(output or {}),
+            "format": output_format(format, allowed=BINDING_FORMATS, param="format"),
+        }
     return to_wire(
         {
             "name": name,

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from pictify_ssg.client._model_base import PictifyModel
+from pictify_ssg.client._options import RequestOptions
 from pictify_ssg.client._request import Endpoint
 
 M = TypeVar("M", bound=PictifyModel)
@@ -19,8 +20,9 @@ class SyncClientLike(Protocol):
 
     _sleep: Callable[[float], None]
     _clock: Callable[[], float]
+    _random: Callable[[], float]
 
-    def _request(self, endpoint: Endpoint[R]) -> R: ...
+    def _request(self, endpoint: Endpoint[R], options: RequestOptions = ...) -> R: ...
 
 
 class AsyncClientLike(Protocol):
@@ -28,8 +30,9 @@ class AsyncClientLike(Protocol):
 
     _sleep: Callable[[float], Awaitable[None]]
     _clock: Callable[[], float]
+    _random: Callable[[], float]
 
-    async def _request(self, endpoint: Endpoint[R]) -> R: ...
+    async def _request(self, endpoint: Endpoint[R], options: RequestOptions = ...) -> R: ...
 
 
 class SyncResource:
@@ -76,3 +79,28 @@ def check_variable_sets(variable_sets: Sequence[Mapping[str, Any]]) -> list[dict
             f"{MAX_VARIABLE_SETS} per request: split them into several calls"
         )
     return [dict(s) for s in variable_sets]
+
+
+def output_format(value: str | None, *, allowed: frozenset[str], param: str) -> str | None:
+    """Check an image format before sending it; ``jpg`` becomes ``jpeg``.
+
+    The hosted ``/image`` route renders an unknown ``fileExtension`` as PNG without a word
+    (wire notes §6.1), and the batch route rejects ``jpg`` (conflict C13); ``jpeg`` is in every
+    route's list, so it is the one spelling sent.
+
+    Args:
+        value: The caller's format (any case, a leading dot allowed), or ``None``.
+        allowed: The formats the route accepts (lower case, ``jpeg`` rather than ``jpg``).
+        param: The argument's name, for the error message.
+
+    Raises:
+        ValueError: For a format the route does not accept, naming ``param``.
+    """
+    if value is None:
+        return None
+    fmt = str(value).strip().lower().lstrip(".")
+    fmt = "jpeg" if fmt == "jpg" else fmt
+    if fmt not in allowed:
+        choices = ", ".join(sorted(allowed | ({"jpg"} if "jpeg" in allowed else set())))
+        raise ValueError(f"{param}={value!r} is not a supported format; use one of: {choices}")
+    return fmt

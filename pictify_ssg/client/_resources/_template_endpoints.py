@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pictify_ssg.client._effects import Effect
 from pictify_ssg.client._models import (
+    TERMINAL_BATCH_STATUSES,
     BatchJob,
     BatchResults,
     RenderResult,
@@ -13,15 +15,24 @@ from pictify_ssg.client._models import (
     TemplateVariables,
 )
 from pictify_ssg.client._models_integrations import Deleted
+from pictify_ssg.client._options import RequestOptions
 from pictify_ssg.client._pagination import ListQuery
 from pictify_ssg.client._request import Endpoint, path_segment, to_wire
 
-from ._common import check_variable_sets, model_parser
+from ._common import check_variable_sets, model_parser, output_format
 
 _parse_template = model_parser(Template, "template")
 
 #: Growth factor of the ``wait_for_batch`` poll interval.
 POLL_BACKOFF = 1.5
+#: Fraction of each poll wait that may be randomly removed, so many waiters started together
+#: (one per build worker, say) do not poll in lockstep. Removed rather than added, so
+#: ``max_poll_interval`` stays a true cap.
+POLL_JITTER = 0.25
+#: Formats of ``POST /templates/{uid}/render`` (wire notes §6.6; ``jpg`` is sent as ``jpeg``).
+RENDER_FORMATS = frozenset({"png", "jpeg", "webp", "pdf"})
+#: Formats of ``POST /templates/{uid}/batch-render`` (conflict C13: ``jpg`` is rejected there).
+BATCH_FORMATS = frozenset({"png", "jpeg", "webp", "gif"})
 
 
 def list_query(
@@ -30,11 +41,14 @@ def list_query(
     sort: str | None,
     output_format: str | None,
     has_dynamic_link: bool | None,
+    options: RequestOptions,
 ) -> ListQuery[Template]:
     filters = to_wire(
         {"sort": sort, "output_format": output_format, "has_dynamic_link": has_dynamic_link}
     )
-    return ListQuery("/templates", "templates", Template.model_validate, "page", limit, filters)
+    return ListQuery(
+        "/templates", "templates", Template.model_validate, "page", limit, filters, options
+    )
 
 
 def _definitions(defs: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]] | None:
@@ -71,7 +85,12 @@ def create(body: dict[str, Any], idempotency_key: str | None) -> Endpoint[Templa
     if not body.get("html") and not body.get("fabricJSData"):
         raise ValueError("a template needs html= (or fabric_js_data=)")
     return Endpoint(
-        "POST", "/templates", _parse_template, body=body, idempotency_key=idempotency_key
+        "POST",
+        "/templates",
+        _parse_template,
+        body=body,
+        idempotency_key=idempotency_key,
+        effect=Effect.CREATES,
     )
 
 
@@ -106,7 +125,7 @@ def render(
     body = to_wire(
         {
             "variables": dict(variables or {}),
-            "format": format,
+            "format": output_format(format, allowed=RENDER_FORMATS, param="format"),
             "quality": quality,
             "width": width,
             "height": height,
@@ -124,6 +143,8 @@ def render(
         model_parser(RenderResult),
         body=body,
         idempotency_key=idempotency_key,
+        effect=Effect.BILLED,
+        long_running=variable_sets is not None,  # a multi-page PDF
     )
 
 
@@ -150,7 +171,7 @@ def batch_render(
     body = to_wire(
         {
             "variable_sets": check_variable_sets(variable_sets),
-            "format": format,
+            "format": output_format(format, allowed=BATCH_FORMATS, param="format"),
             "quality": quality,
             "concurrency": concurrency,
             "webhook_url": webhook_url,
@@ -164,6 +185,7 @@ def batch_render(
         model_parser(BatchJob),
         body=body,
         idempotency_key=idempotency_key,
+        effect=Effect.BILLED,
     )
 
 
@@ -179,6 +201,8 @@ def cancel_batch(batch_id: str, idempotency_key: str | None) -> Endpoint[BatchJo
         f"/templates/batch/{path_segment(batch_id)}/cancel",
         model_parser(BatchJob),
         idempotency_key=idempotency_key,
+        # Cancelling twice leaves the batch cancelled: safe to repeat whatever happened.
+        effect=Effect.IDEMPOTENT,
     )
 
 
@@ -193,6 +217,22 @@ def next_poll_interval(current: float, max_poll_interval: float) -> float:
     return min(current * POLL_BACKOFF, max_poll_interval)
 
 
+def poll_wait(interval: float, remaining: float, rand: float) -> float:
+    """Seconds to sleep before the next poll: the interval minus up to :data:`POLL_JITTER` of
+    it (``rand`` in [0, 1)), never past the deadline."""
+    return max(0.0, min(interval * (1.0 - POLL_JITTER * rand), remaining))
+
+
 def timeout_message(batch_id: str, timeout: float, last: BatchResults | None) -> str:
     status = last.status if last is not None else "unknown"
     return f"batch {batch_id} still {status} after {timeout:g} s"
+
+
+def cancelled_note(answer: BatchJob) -> str:
+    """What the cancel call did, for the timeout message."""
+    return f"; cancelled it (status {answer.status or 'unknown'})"
+
+
+def finished_meanwhile(answer: BatchJob) -> bool:
+    """The cancel answer says the batch had already ended (not by this cancel)."""
+    return answer.status in TERMINAL_BATCH_STATUSES and answer.status != "cancelled"

@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pictify_ssg.client._effects import Effect
 from pictify_ssg.client._models_integrations import Binding, BindingRefresh, Deleted
+from pictify_ssg.client._options import RequestOptions
 from pictify_ssg.client._pagination import AsyncPaginator, ListQuery, SyncPage
 from pictify_ssg.client._request import Endpoint, path_segment, to_wire
+from pictify_ssg.client._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 from ._binding_wire import binding_body
 from ._common import AsyncResource, SyncResource, model_parser
@@ -24,10 +27,32 @@ def _item(uid: str, suffix: str = "") -> str:
 
 
 def _list_query(
-    limit: int | None, template_uid: str | None, status: str | None
+    limit: int | None, template_uid: str | None, status: str | None, options: RequestOptions
 ) -> ListQuery[Binding]:
     filters = to_wire({"template_id": template_uid, "status": status})
-    return ListQuery(_BASE, "bindings", Binding.model_validate, "page", limit, filters)
+    return ListQuery(_BASE, "bindings", Binding.model_validate, "page", limit, filters, options)
+
+
+def _create(body: dict[str, Any], idempotency_key: str | None) -> Endpoint[Binding]:
+    return Endpoint(
+        "POST",
+        _BASE,
+        _parse_binding,
+        body=body,
+        idempotency_key=idempotency_key,
+        effect=Effect.CREATES,
+    )
+
+
+def _refresh(uid: str, idempotency_key: str | None) -> Endpoint[BindingRefresh]:
+    # "Invalidate the cache and re-render": a render, so billed like any other.
+    return Endpoint(
+        "POST",
+        _item(uid, "/refresh"),
+        _parse_refresh,
+        idempotency_key=idempotency_key,
+        effect=Effect.BILLED,
+    )
 
 
 def _parse_refresh(data: Any) -> BindingRefresh:
@@ -35,7 +60,11 @@ def _parse_refresh(data: Any) -> BindingRefresh:
 
 
 class Bindings(SyncResource):
-    """Bindings: a template plus a data source, served at a permanent, self-updating URL."""
+    """Bindings: a template plus a data source, served at a permanent, self-updating URL.
+
+    Every method also takes ``timeout=`` (seconds, an ``httpx.Timeout``, or ``None`` for no
+    limit), ``max_retries=`` and ``extra_headers=`` for that one call.
+    """
 
     def list(
         self,
@@ -44,6 +73,9 @@ class Bindings(SyncResource):
         limit: int | None = None,
         template_uid: str | None = None,
         status: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> SyncPage[Binding]:
         """List bindings (``GET /bindings``); iterate the result to walk every page.
 
@@ -52,8 +84,12 @@ class Bindings(SyncResource):
             limit: Page size (server default 20).
             template_uid: Only bindings of this template (wire: ``templateId``).
             status: ``active``, ``paused`` or ``error``.
+            timeout: Timeout of each page's request (default: the client's).
+            max_retries: Retries of each page's request (default: the client's).
+            extra_headers: Headers sent with each page's request.
         """
-        return SyncPage.fetch(self._client, _list_query(limit, template_uid, status), page)
+        options = RequestOptions.of(timeout, max_retries, extra_headers)
+        return SyncPage.fetch(self._client, _list_query(limit, template_uid, status, options), page)
 
     def create(
         self,
@@ -72,8 +108,15 @@ class Bindings(SyncResource):
         refresh_policy: Mapping[str, Any] | None = None,
         output_config: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Binding:
         """Create a binding (``POST /bindings``).
+
+        Not retried once the request may have reached the server (a retry could create a
+        second binding). Only our own field names are camelCased: ``headers``, a data source's
+        ``body``, ``mapping`` and ``defaults`` are sent exactly as given.
 
         Args:
             template_uid: Template to render (wire: ``templateId``).
@@ -84,18 +127,23 @@ class Bindings(SyncResource):
             headers: Headers for fetching ``data_url``.
             method: ``GET`` (default) or ``POST`` for ``data_url``.
             defaults: Fallback variable values.
-            format: Output format (wire: ``outputConfig.format``).
+            format: Output format, ``png``, ``jpeg`` (``jpg`` accepted), ``webp`` or ``pdf``
+                (wire: ``outputConfig.format``).
             data_source: Wire-shaped data source (instead of ``data_url``).
             mapping: Wire-shaped JSONPath mapping (instead of ``data_mapping``).
             refresh_policy: Wire-shaped refresh policy (instead of ``schedule``).
             output_config: Wire-shaped output config.
-            idempotency_key: Reused on every retry; generated when omitted.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only (to Pictify, not the data source).
 
         Returns:
             The binding; ``binding["imageUrl"]`` / ``binding.render_url`` is its permanent URL.
 
         Raises:
-            ValueError: For conflicting arguments or a cron with no fixed interval.
+            ValueError: For conflicting arguments, an unknown format or a cron with no fixed
+                interval.
         """
         body = binding_body(
             name=name,
@@ -113,12 +161,29 @@ class Bindings(SyncResource):
             output_config=output_config,
         )
         return self._client._request(
-            Endpoint("POST", _BASE, _parse_binding, body=body, idempotency_key=idempotency_key)
+            _create(body, idempotency_key), RequestOptions.of(timeout, max_retries, extra_headers)
         )
 
-    def get(self, uid: str) -> Binding:
-        """Fetch a binding (``GET /bindings/{uid}``)."""
-        return self._client._request(Endpoint("GET", _item(uid), _parse_binding))
+    def get(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Binding:
+        """Fetch a binding (``GET /bindings/{uid}``).
+
+        Args:
+            uid: Binding uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return self._client._request(
+            Endpoint("GET", _item(uid), _parse_binding),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
 
     def update(
         self,
@@ -137,6 +202,9 @@ class Bindings(SyncResource):
         refresh_policy: Mapping[str, Any] | None = None,
         output_config: Mapping[str, Any] | None = None,
         status: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Binding:
         """Change a binding (``PUT /bindings/{uid}``); arguments as for :meth:`create`.
 
@@ -146,7 +214,7 @@ class Bindings(SyncResource):
             data_url: New data URL.
             data_mapping: New dot-path mapping.
             schedule: New cron or seconds.
-            headers: New headers for ``data_url``.
+            headers: New headers for ``data_url`` (sent as given).
             method: New method for ``data_url``.
             defaults: New fallback values.
             format: New output format.
@@ -155,6 +223,9 @@ class Bindings(SyncResource):
             refresh_policy: Wire-shaped refresh policy.
             output_config: Wire-shaped output config.
             status: ``active`` or ``paused``.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
         """
         body = binding_body(
             name=name,
@@ -171,18 +242,54 @@ class Bindings(SyncResource):
             output_config=output_config,
             status=status,
         )
-        return self._client._request(Endpoint("PUT", _item(uid), _parse_binding, body=body))
-
-    def delete(self, uid: str) -> Deleted:
-        """Delete a binding (``DELETE /bindings/{uid}``)."""
-        return self._client._request(Endpoint("DELETE", _item(uid), model_parser(Deleted)))
-
-    def refresh(self, uid: str, *, idempotency_key: str | None = None) -> BindingRefresh:
-        """Re-fetch the data and re-render now (``POST /bindings/{uid}/refresh``)."""
         return self._client._request(
-            Endpoint(
-                "POST", _item(uid, "/refresh"), _parse_refresh, idempotency_key=idempotency_key
-            )
+            Endpoint("PUT", _item(uid), _parse_binding, body=body),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
+
+    def delete(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Deleted:
+        """Delete a binding (``DELETE /bindings/{uid}``).
+
+        Args:
+            uid: Binding uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return self._client._request(
+            Endpoint("DELETE", _item(uid), model_parser(Deleted)),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
+
+    def refresh(
+        self,
+        uid: str,
+        *,
+        idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> BindingRefresh:
+        """Re-fetch the data and re-render now (``POST /bindings/{uid}/refresh``).
+
+        Billed (it renders): not retried once the request may have reached the server.
+
+        Args:
+            uid: Binding uid.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return self._client._request(
+            _refresh(uid, idempotency_key), RequestOptions.of(timeout, max_retries, extra_headers)
         )
 
 
@@ -190,7 +297,11 @@ class Bindings(SyncResource):
 
 
 class AsyncBindings(AsyncResource):
-    """Async twin of :class:`Bindings` (same methods and parameters)."""
+    """Async twin of :class:`Bindings` (same methods and parameters).
+
+    Every method also takes ``timeout=`` (seconds, an ``httpx.Timeout``, or ``None`` for no
+    limit), ``max_retries=`` and ``extra_headers=`` for that one call.
+    """
 
     def list(
         self,
@@ -199,6 +310,9 @@ class AsyncBindings(AsyncResource):
         limit: int | None = None,
         template_uid: str | None = None,
         status: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncPaginator[Binding]:
         """List bindings (``GET /bindings``); await: one page; async for: all items.
 
@@ -207,8 +321,12 @@ class AsyncBindings(AsyncResource):
             limit: Page size (server default 20).
             template_uid: Only bindings of this template (wire: ``templateId``).
             status: ``active``, ``paused`` or ``error``.
+            timeout: Timeout of each page's request (default: the client's).
+            max_retries: Retries of each page's request (default: the client's).
+            extra_headers: Headers sent with each page's request.
         """
-        return AsyncPaginator(self._client, _list_query(limit, template_uid, status), page)
+        options = RequestOptions.of(timeout, max_retries, extra_headers)
+        return AsyncPaginator(self._client, _list_query(limit, template_uid, status, options), page)
 
     async def create(
         self,
@@ -227,8 +345,15 @@ class AsyncBindings(AsyncResource):
         refresh_policy: Mapping[str, Any] | None = None,
         output_config: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Binding:
         """Create a binding (``POST /bindings``).
+
+        Not retried once the request may have reached the server (a retry could create a
+        second binding). Only our own field names are camelCased: ``headers``, a data source's
+        ``body``, ``mapping`` and ``defaults`` are sent exactly as given.
 
         Args:
             template_uid: Template to render (wire: ``templateId``).
@@ -239,18 +364,23 @@ class AsyncBindings(AsyncResource):
             headers: Headers for fetching ``data_url``.
             method: ``GET`` (default) or ``POST`` for ``data_url``.
             defaults: Fallback variable values.
-            format: Output format (wire: ``outputConfig.format``).
+            format: Output format, ``png``, ``jpeg`` (``jpg`` accepted), ``webp`` or ``pdf``
+                (wire: ``outputConfig.format``).
             data_source: Wire-shaped data source (instead of ``data_url``).
             mapping: Wire-shaped JSONPath mapping (instead of ``data_mapping``).
             refresh_policy: Wire-shaped refresh policy (instead of ``schedule``).
             output_config: Wire-shaped output config.
-            idempotency_key: Reused on every retry; generated when omitted.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only (to Pictify, not the data source).
 
         Returns:
             The binding; ``binding["imageUrl"]`` / ``binding.render_url`` is its permanent URL.
 
         Raises:
-            ValueError: For conflicting arguments or a cron with no fixed interval.
+            ValueError: For conflicting arguments, an unknown format or a cron with no fixed
+                interval.
         """
         body = binding_body(
             name=name,
@@ -268,12 +398,29 @@ class AsyncBindings(AsyncResource):
             output_config=output_config,
         )
         return await self._client._request(
-            Endpoint("POST", _BASE, _parse_binding, body=body, idempotency_key=idempotency_key)
+            _create(body, idempotency_key), RequestOptions.of(timeout, max_retries, extra_headers)
         )
 
-    async def get(self, uid: str) -> Binding:
-        """Fetch a binding (``GET /bindings/{uid}``)."""
-        return await self._client._request(Endpoint("GET", _item(uid), _parse_binding))
+    async def get(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Binding:
+        """Fetch a binding (``GET /bindings/{uid}``).
+
+        Args:
+            uid: Binding uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return await self._client._request(
+            Endpoint("GET", _item(uid), _parse_binding),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
 
     async def update(
         self,
@@ -292,6 +439,9 @@ class AsyncBindings(AsyncResource):
         refresh_policy: Mapping[str, Any] | None = None,
         output_config: Mapping[str, Any] | None = None,
         status: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Binding:
         """Change a binding (``PUT /bindings/{uid}``); arguments as for :meth:`create`.
 
@@ -301,7 +451,7 @@ class AsyncBindings(AsyncResource):
             data_url: New data URL.
             data_mapping: New dot-path mapping.
             schedule: New cron or seconds.
-            headers: New headers for ``data_url``.
+            headers: New headers for ``data_url`` (sent as given).
             method: New method for ``data_url``.
             defaults: New fallback values.
             format: New output format.
@@ -310,6 +460,9 @@ class AsyncBindings(AsyncResource):
             refresh_policy: Wire-shaped refresh policy.
             output_config: Wire-shaped output config.
             status: ``active`` or ``paused``.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
         """
         body = binding_body(
             name=name,
@@ -326,16 +479,52 @@ class AsyncBindings(AsyncResource):
             output_config=output_config,
             status=status,
         )
-        return await self._client._request(Endpoint("PUT", _item(uid), _parse_binding, body=body))
-
-    async def delete(self, uid: str) -> Deleted:
-        """Delete a binding (``DELETE /bindings/{uid}``)."""
-        return await self._client._request(Endpoint("DELETE", _item(uid), model_parser(Deleted)))
-
-    async def refresh(self, uid: str, *, idempotency_key: str | None = None) -> BindingRefresh:
-        """Re-fetch the data and re-render now (``POST /bindings/{uid}/refresh``)."""
         return await self._client._request(
-            Endpoint(
-                "POST", _item(uid, "/refresh"), _parse_refresh, idempotency_key=idempotency_key
-            )
+            Endpoint("PUT", _item(uid), _parse_binding, body=body),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
+
+    async def delete(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Deleted:
+        """Delete a binding (``DELETE /bindings/{uid}``).
+
+        Args:
+            uid: Binding uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return await self._client._request(
+            Endpoint("DELETE", _item(uid), model_parser(Deleted)),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
+
+    async def refresh(
+        self,
+        uid: str,
+        *,
+        idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> BindingRefresh:
+        """Re-fetch the data and re-render now (``POST /bindings/{uid}/refresh``).
+
+        Billed (it renders): not retried once the request may have reached the server.
+
+        Args:
+            uid: Binding uid.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return await self._client._request(
+            _refresh(uid, idempotency_key), RequestOptions.of(timeout, max_retries, extra_headers)
         )

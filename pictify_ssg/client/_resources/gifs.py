@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pictify_ssg.client._effects import Effect
 from pictify_ssg.client._models import Gif
+from pictify_ssg.client._options import RequestOptions
 from pictify_ssg.client._pagination import AsyncPaginator, ListQuery, SyncPage
 from pictify_ssg.client._request import Endpoint, path_segment, to_wire
+from pictify_ssg.client._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 from ._common import AsyncResource, SyncResource, model_parser, one_of
 
@@ -41,7 +44,15 @@ def _create(
             "frames_per_second": frames_per_second,
         }
     )
-    return Endpoint("POST", "/gif", _parse_gif, body=body, idempotency_key=idempotency_key)
+    return Endpoint(
+        "POST",
+        "/gif",
+        _parse_gif,
+        body=body,
+        idempotency_key=idempotency_key,
+        effect=Effect.BILLED,
+        long_running=True,  # the animation is recorded frame by frame
+    )
 
 
 def _capture(
@@ -62,11 +73,19 @@ def _capture(
             "frame_duration_seconds": frame_duration_seconds,
         }
     )
-    return Endpoint("POST", "/gif/capture", _parse_gif, body=body, idempotency_key=idempotency_key)
+    return Endpoint(
+        "POST",
+        "/gif/capture",
+        _parse_gif,
+        body=body,
+        idempotency_key=idempotency_key,
+        effect=Effect.BILLED,
+        long_running=True,  # records a live page for up to 30 s, then encodes
+    )
 
 
-def _list_query(limit: int | None) -> ListQuery[Gif]:
-    return ListQuery("/gif", "gifs", Gif.model_validate, "offset", limit)
+def _list_query(limit: int | None, options: RequestOptions) -> ListQuery[Gif]:
+    return ListQuery("/gif", "gifs", Gif.model_validate, "offset", limit, options=options)
 
 
 def _get(uid: str) -> Endpoint[Gif]:
@@ -74,7 +93,12 @@ def _get(uid: str) -> Endpoint[Gif]:
 
 
 class Gifs(SyncResource):
-    """Animated GIFs from HTML/URL/template, or recorded from a live page."""
+    """Animated GIFs from HTML/URL/template, or recorded from a live page.
+
+    Every method also takes ``timeout=`` (seconds, an ``httpx.Timeout``, or ``None`` for no
+    limit), ``max_retries=`` and ``extra_headers=`` for that one call. ``create`` and
+    ``capture`` are long operations: unless a timeout is configured, their answer may take 120 s.
+    """
 
     def create(
         self,
@@ -89,6 +113,9 @@ class Gifs(SyncResource):
         selector: str | None = None,
         frames_per_second: int | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Gif:
         """Render a GIF (``POST /gif``) from exactly one of ``html``, ``url``, ``template``.
 
@@ -103,6 +130,9 @@ class Gifs(SyncResource):
             selector: CSS selector to crop to.
             frames_per_second: Frame rate.
             idempotency_key: Reused on every retry; generated when omitted.
+            timeout: This call's timeout (default: the client's, else 120 s to read).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Returns:
             The GIF, unwrapped from ``{"gif": ...}`` (``gif["url"]``).
@@ -119,7 +149,8 @@ class Gifs(SyncResource):
                 selector=selector,
                 frames_per_second=frames_per_second,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
     def capture(
@@ -131,6 +162,9 @@ class Gifs(SyncResource):
         quality: str | None = None,
         frame_duration_seconds: float | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Gif:
         """Record a GIF from a live URL (``POST /gif/capture``).
 
@@ -142,6 +176,9 @@ class Gifs(SyncResource):
             frame_duration_seconds: Sent as ``frameDurationSeconds`` (meaning disputed: per-frame
                 time in the old backend, total duration in the docs).
             idempotency_key: Reused on every retry; generated when omitted.
+            timeout: This call's timeout (default: the client's, else 120 s to read).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
         """
         return self._client._request(
             _capture(
@@ -151,28 +188,62 @@ class Gifs(SyncResource):
                 quality=quality,
                 frame_duration_seconds=frame_duration_seconds,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
-    def list(self, *, limit: int | None = None, offset: int = 0) -> SyncPage[Gif]:
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> SyncPage[Gif]:
         """List GIFs (``GET /gif``); iterate the result to walk every page.
 
         Args:
             limit: Page size (max 100).
             offset: Where to start.
+            timeout: Timeout of each page's request (default: the client's).
+            max_retries: Retries of each page's request (default: the client's).
+            extra_headers: Headers sent with each page's request.
         """
-        return SyncPage.fetch(self._client, _list_query(limit), offset)
+        options = RequestOptions.of(timeout, max_retries, extra_headers)
+        return SyncPage.fetch(self._client, _list_query(limit, options), offset)
 
-    def get(self, uid: str) -> Gif:
-        """Fetch one GIF by uid (``GET /gif/{uid}``)."""
-        return self._client._request(_get(uid))
+    def get(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Gif:
+        """Fetch one GIF by uid (``GET /gif/{uid}``).
+
+        Args:
+            uid: The GIF's uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return self._client._request(
+            _get(uid), RequestOptions.of(timeout, max_retries, extra_headers)
+        )
 
 
 # --- async twins (same surface, awaitable) ---
 
 
 class AsyncGifs(AsyncResource):
-    """Async twin of :class:`Gifs` (same methods and parameters)."""
+    """Async twin of :class:`Gifs` (same methods and parameters).
+
+    Every method also takes ``timeout=`` (seconds, an ``httpx.Timeout``, or ``None`` for no
+    limit), ``max_retries=`` and ``extra_headers=`` for that one call. ``create`` and
+    ``capture`` are long operations: unless a timeout is configured, their answer may take 120 s.
+    """
 
     async def create(
         self,
@@ -187,6 +258,9 @@ class AsyncGifs(AsyncResource):
         selector: str | None = None,
         frames_per_second: int | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Gif:
         """Render a GIF (``POST /gif``) from exactly one of ``html``, ``url``, ``template``.
 
@@ -201,6 +275,9 @@ class AsyncGifs(AsyncResource):
             selector: CSS selector to crop to.
             frames_per_second: Frame rate.
             idempotency_key: Reused on every retry; generated when omitted.
+            timeout: This call's timeout (default: the client's, else 120 s to read).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Returns:
             The GIF, unwrapped from ``{"gif": ...}`` (``gif["url"]``).
@@ -217,7 +294,8 @@ class AsyncGifs(AsyncResource):
                 selector=selector,
                 frames_per_second=frames_per_second,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
     async def capture(
@@ -229,6 +307,9 @@ class AsyncGifs(AsyncResource):
         quality: str | None = None,
         frame_duration_seconds: float | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Gif:
         """Record a GIF from a live URL (``POST /gif/capture``).
 
@@ -240,6 +321,9 @@ class AsyncGifs(AsyncResource):
             frame_duration_seconds: Sent as ``frameDurationSeconds`` (meaning disputed: per-frame
                 time in the old backend, total duration in the docs).
             idempotency_key: Reused on every retry; generated when omitted.
+            timeout: This call's timeout (default: the client's, else 120 s to read).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
         """
         return await self._client._request(
             _capture(
@@ -249,18 +333,47 @@ class AsyncGifs(AsyncResource):
                 quality=quality,
                 frame_duration_seconds=frame_duration_seconds,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
-    def list(self, *, limit: int | None = None, offset: int = 0) -> AsyncPaginator[Gif]:
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPaginator[Gif]:
         """List GIFs (``GET /gif``); await: one page; async for: all items.
 
         Args:
             limit: Page size (max 100).
             offset: Where to start.
+            timeout: Timeout of each page's request (default: the client's).
+            max_retries: Retries of each page's request (default: the client's).
+            extra_headers: Headers sent with each page's request.
         """
-        return AsyncPaginator(self._client, _list_query(limit), offset)
+        options = RequestOptions.of(timeout, max_retries, extra_headers)
+        return AsyncPaginator(self._client, _list_query(limit, options), offset)
 
-    async def get(self, uid: str) -> Gif:
-        """Fetch one GIF by uid (``GET /gif/{uid}``)."""
-        return await self._client._request(_get(uid))
+    async def get(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Gif:
+        """Fetch one GIF by uid (``GET /gif/{uid}``).
+
+        Args:
+            uid: The GIF's uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return await self._client._request(
+            _get(uid), RequestOptions.of(timeout, max_retries, extra_headers)
+        )

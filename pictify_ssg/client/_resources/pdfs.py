@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pictify_ssg.client._effects import Effect
 from pictify_ssg.client._models import PdfResult
+from pictify_ssg.client._options import RequestOptions
 from pictify_ssg.client._request import Endpoint, to_wire, to_wire_deep
+from pictify_ssg.client._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 from ._common import AsyncResource, SyncResource, check_variable_sets, model_parser
 
@@ -27,7 +30,14 @@ def _render(
             "options": to_wire_deep(options) if options else None,
         }
     )
-    return Endpoint("POST", "/pdf/render", _parse_pdf, body=body, idempotency_key=idempotency_key)
+    return Endpoint(
+        "POST",
+        "/pdf/render",
+        _parse_pdf,
+        body=body,
+        idempotency_key=idempotency_key,
+        effect=Effect.BILLED,
+    )
 
 
 def _multi_page(
@@ -45,12 +55,23 @@ def _multi_page(
         }
     )
     return Endpoint(
-        "POST", "/pdf/multi-page", _parse_pdf, body=body, idempotency_key=idempotency_key
+        "POST",
+        "/pdf/multi-page",
+        _parse_pdf,
+        body=body,
+        idempotency_key=idempotency_key,
+        effect=Effect.BILLED,
+        long_running=True,  # up to 100 pages rendered in one request
     )
 
 
 class Pdfs(SyncResource):
-    """PDFs rendered from saved templates."""
+    """PDFs rendered from saved templates.
+
+    Every method also takes ``timeout=`` (seconds, an ``httpx.Timeout``, or ``None`` for no
+    limit), ``max_retries=`` and ``extra_headers=`` for that one call. ``multi_page`` is a long
+    operation: unless a timeout is configured, its answer may take 120 s.
+    """
 
     def render(
         self,
@@ -59,6 +80,9 @@ class Pdfs(SyncResource):
         variables: Mapping[str, Any] | None = None,
         options: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> PdfResult:
         """Render a one-page PDF (``POST /pdf/render``).
 
@@ -68,6 +92,9 @@ class Pdfs(SyncResource):
             options: ``preset`` (``A4``...), ``margins``, ``landscape``, ``print_background``...;
                 keys are camelCased.
             idempotency_key: Reused on every retry; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Returns:
             The PDF (``pdf["url"]``, ``pdf.page_count``).
@@ -78,7 +105,8 @@ class Pdfs(SyncResource):
                 variables=variables,
                 options=options,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
     def multi_page(
@@ -88,6 +116,9 @@ class Pdfs(SyncResource):
         variable_sets: Sequence[Mapping[str, Any]],
         options: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> PdfResult:
         """Render one PDF with a page per variable set (``POST /pdf/multi-page``).
 
@@ -96,6 +127,9 @@ class Pdfs(SyncResource):
             variable_sets: 1 to 100 sets of variables, one page each.
             options: As for :meth:`render`.
             idempotency_key: Reused on every retry; generated when omitted.
+            timeout: This call's timeout (default: the client's, else 120 s to read).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Raises:
             ValueError: For an empty list or more than 100 sets.
@@ -106,7 +140,8 @@ class Pdfs(SyncResource):
                 variable_sets=variable_sets,
                 options=options,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
 
@@ -114,7 +149,12 @@ class Pdfs(SyncResource):
 
 
 class AsyncPdfs(AsyncResource):
-    """Async twin of :class:`Pdfs` (same methods and parameters)."""
+    """Async twin of :class:`Pdfs` (same methods and parameters).
+
+    Every method also takes ``timeout=`` (seconds, an ``httpx.Timeout``, or ``None`` for no
+    limit), ``max_retries=`` and ``extra_headers=`` for that one call. ``multi_page`` is a long
+    operation: unless a timeout is configured, its answer may take 120 s.
+    """
 
     async def render(
         self,
@@ -123,6 +163,9 @@ class AsyncPdfs(AsyncResource):
         variables: Mapping[str, Any] | None = None,
         options: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> PdfResult:
         """Render a one-page PDF (``POST /pdf/render``).
 
@@ -132,6 +175,9 @@ class AsyncPdfs(AsyncResource):
             options: ``preset`` (``A4``...), ``margins``, ``landscape``, ``print_background``...;
                 keys are camelCased.
             idempotency_key: Reused on every retry; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Returns:
             The PDF (``pdf["url"]``, ``pdf.page_count``).
@@ -142,7 +188,8 @@ class AsyncPdfs(AsyncResource):
                 variables=variables,
                 options=options,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
     async def multi_page(
@@ -152,6 +199,9 @@ class AsyncPdfs(AsyncResource):
         variable_sets: Sequence[Mapping[str, Any]],
         options: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> PdfResult:
         """Render one PDF with a page per variable set (``POST /pdf/multi-page``).
 
@@ -160,6 +210,9 @@ class AsyncPdfs(AsyncResource):
             variable_sets: 1 to 100 sets of variables, one page each.
             options: As for :meth:`render`.
             idempotency_key: Reused on every retry; generated when omitted.
+            timeout: This call's timeout (default: the client's, else 120 s to read).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Raises:
             ValueError: For an empty list or more than 100 sets.
@@ -170,5 +223,6 @@ class AsyncPdfs(AsyncResource):
                 variable_sets=variable_sets,
                 options=options,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )

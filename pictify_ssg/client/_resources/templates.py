@@ -13,15 +13,22 @@ from pictify_ssg.client._models import (
     TemplateVariables,
 )
 from pictify_ssg.client._models_integrations import Deleted
+from pictify_ssg.client._options import RequestOptions
 from pictify_ssg.client._pagination import AsyncPaginator, SyncPage
-from pictify_ssg.client.exceptions import BatchTimeoutError
+from pictify_ssg.client._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from pictify_ssg.client.exceptions import BatchTimeoutError, PictifyError
 
 from . import _template_endpoints as ep
 from ._common import AsyncResource, SyncResource
 
 
 class Templates(SyncResource):
-    """Saved templates: manage them, render them one by one or in batches."""
+    """Saved templates: manage them, render them one by one or in batches.
+
+    Every method except ``wait_for_batch`` also takes ``timeout=`` (seconds, an
+    ``httpx.Timeout``, or ``None`` for no limit), ``max_retries=`` and ``extra_headers=`` for
+    that one call.
+    """
 
     def list(
         self,
@@ -31,6 +38,9 @@ class Templates(SyncResource):
         sort: str | None = None,
         output_format: str | None = None,
         has_dynamic_link: bool | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> SyncPage[Template]:
         """List templates (``GET /templates``); iterate the result to walk every page.
 
@@ -40,6 +50,9 @@ class Templates(SyncResource):
             sort: ``newest`` (default), ``oldest`` or ``name``.
             output_format: ``all``, ``image`` or ``pdf``.
             has_dynamic_link: Only templates with (or without) a binding.
+            timeout: Timeout of each page's request (default: the client's).
+            max_retries: Retries of each page's request (default: the client's).
+            extra_headers: Headers sent with each page's request.
 
         Returns:
             The page: ``result["templates"]``, ``result["pagination"]``; iterating yields every
@@ -50,6 +63,7 @@ class Templates(SyncResource):
             sort=sort,
             output_format=output_format,
             has_dynamic_link=has_dynamic_link,
+            options=RequestOptions.of(timeout, max_retries, extra_headers),
         )
         return SyncPage.fetch(self._client, query, page)
 
@@ -64,9 +78,16 @@ class Templates(SyncResource):
         output_format: str | None = None,
         layouts: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         **fields: Any,
     ) -> Template:
         """Create a template (``POST /templates``).
+
+        Not retried once the request may have reached the server (dropped connection, read
+        timeout, 5xx): the API ignores ``Idempotency-Key`` here, so a retry could create a
+        second template.
 
         Args:
             name: Display name.
@@ -76,7 +97,10 @@ class Templates(SyncResource):
             variable_definitions: Explicit variable definitions.
             output_format: ``image`` (default) or ``pdf``.
             layouts: Extra layouts ``{key: {name, width, height}}``.
-            idempotency_key: Reused on every retry; generated when omitted.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
             **fields: More fields, camelCased (``engine``, ``js_enabled``, ``fabric_js_data``...).
 
         Returns:
@@ -92,15 +116,33 @@ class Templates(SyncResource):
             layouts=layouts,
             fields=fields,
         )
-        return self._client._request(ep.create(body, idempotency_key))
+        return self._client._request(
+            ep.create(body, idempotency_key),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
 
-    def get(self, uid: str) -> Template:
+    def get(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Template:
         """Fetch a template (``GET /templates/{uid}``).
+
+        Args:
+            uid: Template uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Raises:
             NotFoundError: When the template does not exist.
         """
-        return self._client._request(ep.get(uid))
+        return self._client._request(
+            ep.get(uid), RequestOptions.of(timeout, max_retries, extra_headers)
+        )
 
     def update(
         self,
@@ -113,6 +155,9 @@ class Templates(SyncResource):
         variable_definitions: Sequence[Mapping[str, Any]] | None = None,
         output_format: str | None = None,
         layouts: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         **fields: Any,
     ) -> Template:
         """Change some fields of a template (``PUT /templates/{uid}``); omitted fields stay.
@@ -126,6 +171,9 @@ class Templates(SyncResource):
             variable_definitions: New variable definitions.
             output_format: New output format.
             layouts: New layouts map.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
             **fields: Further fields, camelCased.
         """
         body = ep.template_fields(
@@ -138,11 +186,29 @@ class Templates(SyncResource):
             layouts=layouts,
             fields=fields,
         )
-        return self._client._request(ep.update(uid, body))
+        return self._client._request(
+            ep.update(uid, body), RequestOptions.of(timeout, max_retries, extra_headers)
+        )
 
-    def delete(self, uid: str) -> Deleted:
-        """Delete a template (``DELETE /templates/{uid}``)."""
-        return self._client._request(ep.delete(uid))
+    def delete(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Deleted:
+        """Delete a template (``DELETE /templates/{uid}``).
+
+        Args:
+            uid: Template uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return self._client._request(
+            ep.delete(uid), RequestOptions.of(timeout, max_retries, extra_headers)
+        )
 
     def render(
         self,
@@ -158,28 +224,39 @@ class Templates(SyncResource):
         variable_sets: Sequence[Mapping[str, Any]] | None = None,
         preset: str | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RenderResult:
         """Render a saved template (``POST /templates/{uid}/render``).
 
-        Not retried after a read timeout: the server may still be rendering (and billing) the
-        first request, and the hosted render route ignores ``Idempotency-Key``.
+        Billed: not retried once the request may have reached the server (dropped connection,
+        read timeout, 5xx), since the server may still be rendering (and billing) it and the
+        hosted render route ignores ``Idempotency-Key``.
 
         Args:
             uid: Template uid.
             variables: Values for the template's variables (sent unchanged).
-            format: ``png``, ``jpg``, ``jpeg``, ``webp`` or ``pdf``.
+            format: ``png``, ``jpeg`` (``jpg`` accepted), ``webp`` or ``pdf``.
             quality: 0.1 to 1.0.
             width: Override the template width.
             height: Override the template height.
             layout: Render one named layout.
             layouts: Render several layouts (max 20; ``"default"`` is the base canvas).
-            variable_sets: With ``format="pdf"``: one page per set (1 to 100).
+            variable_sets: With ``format="pdf"``: one page per set (1 to 100); a long
+                operation (unless a timeout is configured, the answer may take 120 s).
             preset: PDF page size (``A4``, ``Letter``...).
-            idempotency_key: Reused on every retry; generated when omitted.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Returns:
             The ``results[]`` envelope; ``result["url"]`` is the first result's URL. Unknown
             layouts are listed in ``result.errors`` (the call still succeeds).
+
+        Raises:
+            ValueError: For an unknown format, or both ``layout`` and ``layouts``.
         """
         return self._client._request(
             ep.render(
@@ -194,12 +271,29 @@ class Templates(SyncResource):
                 variable_sets=variable_sets,
                 preset=preset,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
-    def get_variables(self, uid: str) -> TemplateVariables:
-        """List a template's variables (``GET /templates/{uid}/variables``)."""
-        return self._client._request(ep.get_variables(uid))
+    def get_variables(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> TemplateVariables:
+        """List a template's variables (``GET /templates/{uid}/variables``).
+
+        Args:
+            uid: Template uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return self._client._request(
+            ep.get_variables(uid), RequestOptions.of(timeout, max_retries, extra_headers)
+        )
 
     def batch_render(
         self,
@@ -213,25 +307,35 @@ class Templates(SyncResource):
         layout: str | None = None,
         layouts: Sequence[str] | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BatchJob:
         """Start a batch render (``POST /templates/{uid}/batch-render``, answered with 202).
+
+        Billed: not retried once the request may have reached the server (a second batch
+        would render every item again).
 
         Args:
             uid: Template uid.
             variable_sets: 1 to 100 variable sets (checked before sending).
-            format: ``png``, ``jpeg``, ``webp`` or ``gif``.
+            format: ``png``, ``jpeg`` (``jpg`` accepted), ``webp`` or ``gif``.
             quality: 0.1 to 1.0.
             concurrency: Parallel renders, 1 to 10 (plan-capped by the server).
             webhook_url: Where the server may post completion events.
             layout: One layout for every item.
             layouts: Several layouts per item.
-            idempotency_key: Reused on every retry; generated when omitted.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Returns:
             The job: ``job.batch_id`` (also ``job["id"]``), ``job.status``, ``job.total_items``.
 
         Raises:
-            ValueError: For 0 or more than 100 sets, or a concurrency outside 1-10.
+            ValueError: For 0 or more than 100 sets, a concurrency outside 1-10, or an unknown
+                format.
         """
         return self._client._request(
             ep.batch_render(
@@ -244,20 +348,55 @@ class Templates(SyncResource):
                 layout=layout,
                 layouts=layouts,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
-    def get_batch_results(self, batch_id: str) -> BatchResults:
+    def get_batch_results(
+        self,
+        batch_id: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> BatchResults:
         """Poll a batch (``GET /templates/batch/{id}/results``).
 
         Items carry ``url``/``width``/``height`` only when the server sends them (the hosted API
         delivers URLs through ``render.completed`` webhooks instead).
-        """
-        return self._client._request(ep.batch_results(batch_id))
 
-    def cancel_batch(self, batch_id: str, *, idempotency_key: str | None = None) -> BatchJob:
-        """Cancel a batch (``POST /templates/batch/{id}/cancel``); finished items keep results."""
-        return self._client._request(ep.cancel_batch(batch_id, idempotency_key))
+        Args:
+            batch_id: The batch.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return self._client._request(
+            ep.batch_results(batch_id), RequestOptions.of(timeout, max_retries, extra_headers)
+        )
+
+    def cancel_batch(
+        self,
+        batch_id: str,
+        *,
+        idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> BatchJob:
+        """Cancel a batch (``POST /templates/batch/{id}/cancel``); finished items keep results.
+
+        Args:
+            batch_id: The batch.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return self._client._request(
+            ep.cancel_batch(batch_id, idempotency_key),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
 
     def wait_for_batch(
         self,
@@ -266,23 +405,31 @@ class Templates(SyncResource):
         timeout: float = 300.0,
         poll_interval: float = 1.0,
         max_poll_interval: float = 10.0,
+        cancel_on_timeout: bool = False,
     ) -> BatchResults:
         """Poll a batch until it is completed, partial, failed or cancelled.
 
         The interval starts at ``poll_interval`` and grows by half each poll up to
-        ``max_poll_interval``; the last sleep is shortened so the deadline is kept.
+        ``max_poll_interval``; each wait is shortened by a random part of up to a quarter, so
+        waiters started together do not poll in step, and the last wait is cut so the deadline
+        is kept.
 
         Args:
             batch_id: The batch to wait for.
-            timeout: Give up after this many seconds.
+            timeout: Give up after this many seconds (the whole wait, not one request).
             poll_interval: First wait between polls.
             max_poll_interval: Longest wait between polls.
+            cancel_on_timeout: At the deadline, cancel the batch before raising, so it stops
+                rendering (and billing) items nobody waits for. Should the batch turn out to
+                have finished meanwhile, its results are returned instead.
 
         Returns:
             The terminal results (check ``status``: ``partial``/``failed`` are terminal too).
 
         Raises:
-            BatchTimeoutError: When the batch is still running at the deadline.
+            BatchTimeoutError: When the batch is still running at the deadline (its
+                ``cancelled`` tells whether it was cancelled; a failed cancel is in the message
+                and chained as the cause).
         """
         ep.check_wait_args(timeout, poll_interval, max_poll_interval)
         deadline = self._client._clock() + timeout
@@ -293,20 +440,45 @@ class Templates(SyncResource):
                 return results
             remaining = deadline - self._client._clock()
             if remaining <= 0:
-                raise BatchTimeoutError(
-                    ep.timeout_message(batch_id, timeout, results),
-                    batch_id=batch_id,
-                    last_status=results.status,
-                )
-            self._client._sleep(min(interval, remaining))
+                return self._give_up(batch_id, timeout, results, cancel_on_timeout)
+            self._client._sleep(ep.poll_wait(interval, remaining, self._client._random()))
             interval = ep.next_poll_interval(interval, max_poll_interval)
+
+    def _give_up(
+        self, batch_id: str, timeout: float, last: BatchResults, cancel: bool
+    ) -> BatchResults:
+        """Raise the timeout, cancelling first when asked (or return, if it just finished)."""
+        message = ep.timeout_message(batch_id, timeout, last)
+        cause: PictifyError | None = None
+        cancelled = False
+        if cancel:
+            try:
+                answer = self.cancel_batch(batch_id)
+            except PictifyError as exc:
+                message += f"; cancelling it failed: {exc}"
+                cause = exc
+            else:
+                if ep.finished_meanwhile(answer):
+                    final = self.get_batch_results(batch_id)
+                    if final.is_terminal:
+                        return final
+                cancelled = True
+                message += ep.cancelled_note(answer)
+        raise BatchTimeoutError(
+            message, batch_id=batch_id, last_status=last.status, cancelled=cancelled
+        ) from cause
 
 
 # --- async twins (same surface, awaitable) ---
 
 
 class AsyncTemplates(AsyncResource):
-    """Async twin of :class:`Templates` (same methods and parameters)."""
+    """Async twin of :class:`Templates` (same methods and parameters).
+
+    Every method except ``wait_for_batch`` also takes ``timeout=`` (seconds, an
+    ``httpx.Timeout``, or ``None`` for no limit), ``max_retries=`` and ``extra_headers=`` for
+    that one call.
+    """
 
     def list(
         self,
@@ -316,6 +488,9 @@ class AsyncTemplates(AsyncResource):
         sort: str | None = None,
         output_format: str | None = None,
         has_dynamic_link: bool | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncPaginator[Template]:
         """List templates (``GET /templates``); await: one page; async for: all items.
 
@@ -325,6 +500,9 @@ class AsyncTemplates(AsyncResource):
             sort: ``newest`` (default), ``oldest`` or ``name``.
             output_format: ``all``, ``image`` or ``pdf``.
             has_dynamic_link: Only templates with (or without) a binding.
+            timeout: Timeout of each page's request (default: the client's).
+            max_retries: Retries of each page's request (default: the client's).
+            extra_headers: Headers sent with each page's request.
 
         Returns:
             The page: ``result["templates"]``, ``result["pagination"]``; iterating yields every
@@ -335,6 +513,7 @@ class AsyncTemplates(AsyncResource):
             sort=sort,
             output_format=output_format,
             has_dynamic_link=has_dynamic_link,
+            options=RequestOptions.of(timeout, max_retries, extra_headers),
         )
         return AsyncPaginator(self._client, query, page)
 
@@ -349,9 +528,16 @@ class AsyncTemplates(AsyncResource):
         output_format: str | None = None,
         layouts: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         **fields: Any,
     ) -> Template:
         """Create a template (``POST /templates``).
+
+        Not retried once the request may have reached the server (dropped connection, read
+        timeout, 5xx): the API ignores ``Idempotency-Key`` here, so a retry could create a
+        second template.
 
         Args:
             name: Display name.
@@ -361,7 +547,10 @@ class AsyncTemplates(AsyncResource):
             variable_definitions: Explicit variable definitions.
             output_format: ``image`` (default) or ``pdf``.
             layouts: Extra layouts ``{key: {name, width, height}}``.
-            idempotency_key: Reused on every retry; generated when omitted.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
             **fields: More fields, camelCased (``engine``, ``js_enabled``, ``fabric_js_data``...).
 
         Returns:
@@ -377,15 +566,33 @@ class AsyncTemplates(AsyncResource):
             layouts=layouts,
             fields=fields,
         )
-        return await self._client._request(ep.create(body, idempotency_key))
+        return await self._client._request(
+            ep.create(body, idempotency_key),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
 
-    async def get(self, uid: str) -> Template:
+    async def get(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Template:
         """Fetch a template (``GET /templates/{uid}``).
+
+        Args:
+            uid: Template uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Raises:
             NotFoundError: When the template does not exist.
         """
-        return await self._client._request(ep.get(uid))
+        return await self._client._request(
+            ep.get(uid), RequestOptions.of(timeout, max_retries, extra_headers)
+        )
 
     async def update(
         self,
@@ -398,6 +605,9 @@ class AsyncTemplates(AsyncResource):
         variable_definitions: Sequence[Mapping[str, Any]] | None = None,
         output_format: str | None = None,
         layouts: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
         **fields: Any,
     ) -> Template:
         """Change some fields of a template (``PUT /templates/{uid}``); omitted fields stay.
@@ -411,6 +621,9 @@ class AsyncTemplates(AsyncResource):
             variable_definitions: New variable definitions.
             output_format: New output format.
             layouts: New layouts map.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
             **fields: Further fields, camelCased.
         """
         body = ep.template_fields(
@@ -423,11 +636,29 @@ class AsyncTemplates(AsyncResource):
             layouts=layouts,
             fields=fields,
         )
-        return await self._client._request(ep.update(uid, body))
+        return await self._client._request(
+            ep.update(uid, body), RequestOptions.of(timeout, max_retries, extra_headers)
+        )
 
-    async def delete(self, uid: str) -> Deleted:
-        """Delete a template (``DELETE /templates/{uid}``)."""
-        return await self._client._request(ep.delete(uid))
+    async def delete(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Deleted:
+        """Delete a template (``DELETE /templates/{uid}``).
+
+        Args:
+            uid: Template uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return await self._client._request(
+            ep.delete(uid), RequestOptions.of(timeout, max_retries, extra_headers)
+        )
 
     async def render(
         self,
@@ -443,28 +674,39 @@ class AsyncTemplates(AsyncResource):
         variable_sets: Sequence[Mapping[str, Any]] | None = None,
         preset: str | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RenderResult:
         """Render a saved template (``POST /templates/{uid}/render``).
 
-        Not retried after a read timeout: the server may still be rendering (and billing) the
-        first request, and the hosted render route ignores ``Idempotency-Key``.
+        Billed: not retried once the request may have reached the server (dropped connection,
+        read timeout, 5xx), since the server may still be rendering (and billing) it and the
+        hosted render route ignores ``Idempotency-Key``.
 
         Args:
             uid: Template uid.
             variables: Values for the template's variables (sent unchanged).
-            format: ``png``, ``jpg``, ``jpeg``, ``webp`` or ``pdf``.
+            format: ``png``, ``jpeg`` (``jpg`` accepted), ``webp`` or ``pdf``.
             quality: 0.1 to 1.0.
             width: Override the template width.
             height: Override the template height.
             layout: Render one named layout.
             layouts: Render several layouts (max 20; ``"default"`` is the base canvas).
-            variable_sets: With ``format="pdf"``: one page per set (1 to 100).
+            variable_sets: With ``format="pdf"``: one page per set (1 to 100); a long
+                operation (unless a timeout is configured, the answer may take 120 s).
             preset: PDF page size (``A4``, ``Letter``...).
-            idempotency_key: Reused on every retry; generated when omitted.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Returns:
             The ``results[]`` envelope; ``result["url"]`` is the first result's URL. Unknown
             layouts are listed in ``result.errors`` (the call still succeeds).
+
+        Raises:
+            ValueError: For an unknown format, or both ``layout`` and ``layouts``.
         """
         return await self._client._request(
             ep.render(
@@ -479,12 +721,29 @@ class AsyncTemplates(AsyncResource):
                 variable_sets=variable_sets,
                 preset=preset,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
-    async def get_variables(self, uid: str) -> TemplateVariables:
-        """List a template's variables (``GET /templates/{uid}/variables``)."""
-        return await self._client._request(ep.get_variables(uid))
+    async def get_variables(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> TemplateVariables:
+        """List a template's variables (``GET /templates/{uid}/variables``).
+
+        Args:
+            uid: Template uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return await self._client._request(
+            ep.get_variables(uid), RequestOptions.of(timeout, max_retries, extra_headers)
+        )
 
     async def batch_render(
         self,
@@ -498,25 +757,35 @@ class AsyncTemplates(AsyncResource):
         layout: str | None = None,
         layouts: Sequence[str] | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> BatchJob:
         """Start a batch render (``POST /templates/{uid}/batch-render``, answered with 202).
+
+        Billed: not retried once the request may have reached the server (a second batch
+        would render every item again).
 
         Args:
             uid: Template uid.
             variable_sets: 1 to 100 variable sets (checked before sending).
-            format: ``png``, ``jpeg``, ``webp`` or ``gif``.
+            format: ``png``, ``jpeg`` (``jpg`` accepted), ``webp`` or ``gif``.
             quality: 0.1 to 1.0.
             concurrency: Parallel renders, 1 to 10 (plan-capped by the server).
             webhook_url: Where the server may post completion events.
             layout: One layout for every item.
             layouts: Several layouts per item.
-            idempotency_key: Reused on every retry; generated when omitted.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Returns:
             The job: ``job.batch_id`` (also ``job["id"]``), ``job.status``, ``job.total_items``.
 
         Raises:
-            ValueError: For 0 or more than 100 sets, or a concurrency outside 1-10.
+            ValueError: For 0 or more than 100 sets, a concurrency outside 1-10, or an unknown
+                format.
         """
         return await self._client._request(
             ep.batch_render(
@@ -529,20 +798,55 @@ class AsyncTemplates(AsyncResource):
                 layout=layout,
                 layouts=layouts,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
-    async def get_batch_results(self, batch_id: str) -> BatchResults:
+    async def get_batch_results(
+        self,
+        batch_id: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> BatchResults:
         """Poll a batch (``GET /templates/batch/{id}/results``).
 
         Items carry ``url``/``width``/``height`` only when the server sends them (the hosted API
         delivers URLs through ``render.completed`` webhooks instead).
-        """
-        return await self._client._request(ep.batch_results(batch_id))
 
-    async def cancel_batch(self, batch_id: str, *, idempotency_key: str | None = None) -> BatchJob:
-        """Cancel a batch (``POST /templates/batch/{id}/cancel``); finished items keep results."""
-        return await self._client._request(ep.cancel_batch(batch_id, idempotency_key))
+        Args:
+            batch_id: The batch.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return await self._client._request(
+            ep.batch_results(batch_id), RequestOptions.of(timeout, max_retries, extra_headers)
+        )
+
+    async def cancel_batch(
+        self,
+        batch_id: str,
+        *,
+        idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> BatchJob:
+        """Cancel a batch (``POST /templates/batch/{id}/cancel``); finished items keep results.
+
+        Args:
+            batch_id: The batch.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return await self._client._request(
+            ep.cancel_batch(batch_id, idempotency_key),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
 
     async def wait_for_batch(
         self,
@@ -551,23 +855,31 @@ class AsyncTemplates(AsyncResource):
         timeout: float = 300.0,
         poll_interval: float = 1.0,
         max_poll_interval: float = 10.0,
+        cancel_on_timeout: bool = False,
     ) -> BatchResults:
         """Poll a batch until it is completed, partial, failed or cancelled.
 
         The interval starts at ``poll_interval`` and grows by half each poll up to
-        ``max_poll_interval``; the last sleep is shortened so the deadline is kept.
+        ``max_poll_interval``; each wait is shortened by a random part of up to a quarter, so
+        waiters started together do not poll in step, and the last wait is cut so the deadline
+        is kept.
 
         Args:
             batch_id: The batch to wait for.
-            timeout: Give up after this many seconds.
+            timeout: Give up after this many seconds (the whole wait, not one request).
             poll_interval: First wait between polls.
             max_poll_interval: Longest wait between polls.
+            cancel_on_timeout: At the deadline, cancel the batch before raising, so it stops
+                rendering (and billing) items nobody waits for. Should the batch turn out to
+                have finished meanwhile, its results are returned instead.
 
         Returns:
             The terminal results (check ``status``: ``partial``/``failed`` are terminal too).
 
         Raises:
-            BatchTimeoutError: When the batch is still running at the deadline.
+            BatchTimeoutError: When the batch is still running at the deadline (its
+                ``cancelled`` tells whether it was cancelled; a failed cancel is in the message
+                and chained as the cause).
         """
         ep.check_wait_args(timeout, poll_interval, max_poll_interval)
         deadline = self._client._clock() + timeout
@@ -578,10 +890,30 @@ class AsyncTemplates(AsyncResource):
                 return results
             remaining = deadline - self._client._clock()
             if remaining <= 0:
-                raise BatchTimeoutError(
-                    ep.timeout_message(batch_id, timeout, results),
-                    batch_id=batch_id,
-                    last_status=results.status,
-                )
-            await self._client._sleep(min(interval, remaining))
+                return await self._give_up(batch_id, timeout, results, cancel_on_timeout)
+            await self._client._sleep(ep.poll_wait(interval, remaining, self._client._random()))
             interval = ep.next_poll_interval(interval, max_poll_interval)
+
+    async def _give_up(
+        self, batch_id: str, timeout: float, last: BatchResults, cancel: bool
+    ) -> BatchResults:
+        """Raise the timeout, cancelling first when asked (or return, if it just finished)."""
+        message = ep.timeout_message(batch_id, timeout, last)
+        cause: PictifyError | None = None
+        cancelled = False
+        if cancel:
+            try:
+                answer = await self.cancel_batch(batch_id)
+            except PictifyError as exc:
+                message += f"; cancelling it failed: {exc}"
+                cause = exc
+            else:
+                if ep.finished_meanwhile(answer):
+                    final = await self.get_batch_results(batch_id)
+                    if final.is_terminal:
+                        return final
+                cancelled = True
+                message += ep.cancelled_note(answer)
+        raise BatchTimeoutError(
+            message, batch_id=batch_id, last_status=last.status, cancelled=cancelled
+        ) from cause

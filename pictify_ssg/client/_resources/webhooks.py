@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pictify_ssg.client._effects import Effect
 from pictify_ssg.client._models_integrations import Deleted, WebhookSubscription
+from pictify_ssg.client._options import RequestOptions
 from pictify_ssg.client._pagination import AsyncPaginator, ListQuery, SyncPage
 from pictify_ssg.client._request import Endpoint, path_segment, to_wire
+from pictify_ssg.client._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 from ._common import AsyncResource, SyncResource, model_parser
 
@@ -16,11 +19,15 @@ _parse_sub = model_parser(WebhookSubscription, "subscription")
 
 
 def _list_query(
-    limit: int | None, event: str | None, status: str | None, platform: str | None
+    limit: int | None,
+    event: str | None,
+    status: str | None,
+    platform: str | None,
+    options: RequestOptions,
 ) -> ListQuery[WebhookSubscription]:
     filters = to_wire({"event": event, "status": status, "platform": platform})
     return ListQuery(
-        _BASE, "subscriptions", WebhookSubscription.model_validate, "page", limit, filters
+        _BASE, "subscriptions", WebhookSubscription.model_validate, "page", limit, filters, options
     )
 
 
@@ -40,7 +47,15 @@ def _create(
             "filters": to_wire(filters) if filters else None,
         }
     )
-    return Endpoint("POST", _BASE, _parse_sub, body=body, idempotency_key=idempotency_key)
+    # A second subscription would deliver every event twice: CREATES, not retried blindly.
+    return Endpoint(
+        "POST",
+        _BASE,
+        _parse_sub,
+        body=body,
+        idempotency_key=idempotency_key,
+        effect=Effect.CREATES,
+    )
 
 
 def _item(uid: str, suffix: str = "") -> str:
@@ -65,11 +80,22 @@ def _update(
 
 
 def _action(uid: str, action: str, idempotency_key: str | None) -> Endpoint[WebhookSubscription]:
-    return Endpoint("POST", _item(uid, f"/{action}"), _parse_sub, idempotency_key=idempotency_key)
+    # Pausing (or resuming) twice leaves the same state: safe to repeat whatever happened.
+    return Endpoint(
+        "POST",
+        _item(uid, f"/{action}"),
+        _parse_sub,
+        idempotency_key=idempotency_key,
+        effect=Effect.IDEMPOTENT,
+    )
 
 
 class Webhooks(SyncResource):
-    """Webhook subscriptions: where Pictify posts ``render.completed`` and other events."""
+    """Webhook subscriptions: where Pictify posts ``render.completed`` and other events.
+
+    Every method also takes ``timeout=`` (seconds, an ``httpx.Timeout``, or ``None`` for no
+    limit), ``max_retries=`` and ``extra_headers=`` for that one call.
+    """
 
     def list(
         self,
@@ -79,6 +105,9 @@ class Webhooks(SyncResource):
         event: str | None = None,
         status: str | None = None,
         platform: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> SyncPage[WebhookSubscription]:
         """List subscriptions (``GET /webhook-subscriptions``); iterate to walk every page.
 
@@ -88,8 +117,13 @@ class Webhooks(SyncResource):
             event: Only this event.
             status: ``active``, ``paused`` or ``failed``.
             platform: ``zapier``, ``make``, ``n8n``, ``pipedream`` or ``custom``.
+            timeout: Timeout of each page's request (default: the client's).
+            max_retries: Retries of each page's request (default: the client's).
+            extra_headers: Headers sent with each page's request.
         """
-        return SyncPage.fetch(self._client, _list_query(limit, event, status, platform), page)
+        options = RequestOptions.of(timeout, max_retries, extra_headers)
+        query = _list_query(limit, event, status, platform, options)
+        return SyncPage.fetch(self._client, query, page)
 
     def create(
         self,
@@ -99,8 +133,14 @@ class Webhooks(SyncResource):
         platform: str | None = None,
         filters: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookSubscription:
         """Subscribe a URL to an event (``POST /webhook-subscriptions``).
+
+        Not retried once the request may have reached the server: a second subscription would
+        deliver every event twice.
 
         Args:
             event: ``render.completed``, ``render.failed``, ``binding.updated`` or
@@ -108,7 +148,10 @@ class Webhooks(SyncResource):
             target_url: HTTPS endpoint that receives the events.
             platform: Integration label (default ``custom``).
             filters: ``{"template_id": ...}`` / ``{"binding_id": ...}`` (keys camelCased).
-            idempotency_key: Reused on every retry; generated when omitted.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Returns:
             The subscription, with ``secret`` (store it now: it is only returned here).
@@ -120,12 +163,30 @@ class Webhooks(SyncResource):
                 platform=platform,
                 filters=filters,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
-    def get(self, uid: str) -> WebhookSubscription:
-        """Fetch a subscription (``GET /webhook-subscriptions/{uid}``)."""
-        return self._client._request(Endpoint("GET", _item(uid), _parse_sub))
+    def get(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> WebhookSubscription:
+        """Fetch a subscription (``GET /webhook-subscriptions/{uid}``).
+
+        Args:
+            uid: Subscription uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return self._client._request(
+            Endpoint("GET", _item(uid), _parse_sub),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
 
     def update(
         self,
@@ -134,6 +195,9 @@ class Webhooks(SyncResource):
         target_url: str | None = None,
         filters: Mapping[str, Any] | None = None,
         status: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookSubscription:
         """Change a subscription (``PUT /webhook-subscriptions/{uid}``).
 
@@ -142,29 +206,92 @@ class Webhooks(SyncResource):
             target_url: New endpoint.
             filters: New filters (keys camelCased).
             status: ``active`` or ``paused``.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
         """
         return self._client._request(
-            _update(uid, target_url=target_url, filters=filters, status=status)
+            _update(uid, target_url=target_url, filters=filters, status=status),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
-    def delete(self, uid: str) -> Deleted:
-        """Delete a subscription (``DELETE /webhook-subscriptions/{uid}``)."""
-        return self._client._request(Endpoint("DELETE", _item(uid), model_parser(Deleted)))
+    def delete(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Deleted:
+        """Delete a subscription (``DELETE /webhook-subscriptions/{uid}``).
 
-    def pause(self, uid: str, *, idempotency_key: str | None = None) -> WebhookSubscription:
-        """Stop deliveries (``POST /webhook-subscriptions/{uid}/pause``)."""
-        return self._client._request(_action(uid, "pause", idempotency_key))
+        Args:
+            uid: Subscription uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return self._client._request(
+            Endpoint("DELETE", _item(uid), model_parser(Deleted)),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
 
-    def resume(self, uid: str, *, idempotency_key: str | None = None) -> WebhookSubscription:
-        """Restart deliveries (``POST /webhook-subscriptions/{uid}/resume``)."""
-        return self._client._request(_action(uid, "resume", idempotency_key))
+    def pause(
+        self,
+        uid: str,
+        *,
+        idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> WebhookSubscription:
+        """Stop deliveries (``POST /webhook-subscriptions/{uid}/pause``).
+
+        Args:
+            uid: Subscription uid.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return self._client._request(
+            _action(uid, "pause", idempotency_key),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
+
+    def resume(
+        self,
+        uid: str,
+        *,
+        idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> WebhookSubscription:
+        """Restart deliveries (``POST /webhook-subscriptions/{uid}/resume``).
+
+        Args:
+            uid: Subscription uid.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return self._client._request(
+            _action(uid, "resume", idempotency_key),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
 
 
 # --- async twins (same surface, awaitable) ---
 
 
 class AsyncWebhooks(AsyncResource):
-    """Async twin of :class:`Webhooks` (same methods and parameters)."""
+    """Async twin of :class:`Webhooks` (same methods and parameters).
+
+    Every method also takes ``timeout=`` (seconds, an ``httpx.Timeout``, or ``None`` for no
+    limit), ``max_retries=`` and ``extra_headers=`` for that one call.
+    """
 
     def list(
         self,
@@ -174,8 +301,11 @@ class AsyncWebhooks(AsyncResource):
         event: str | None = None,
         status: str | None = None,
         platform: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncPaginator[WebhookSubscription]:
-        """List subscriptions (``GET /webhook-subscriptions``); iterate to walk every page.
+        """List subscriptions (``GET /webhook-subscriptions``); await: one page; async for: all.
 
         Args:
             page: First page (1-based).
@@ -183,8 +313,13 @@ class AsyncWebhooks(AsyncResource):
             event: Only this event.
             status: ``active``, ``paused`` or ``failed``.
             platform: ``zapier``, ``make``, ``n8n``, ``pipedream`` or ``custom``.
+            timeout: Timeout of each page's request (default: the client's).
+            max_retries: Retries of each page's request (default: the client's).
+            extra_headers: Headers sent with each page's request.
         """
-        return AsyncPaginator(self._client, _list_query(limit, event, status, platform), page)
+        options = RequestOptions.of(timeout, max_retries, extra_headers)
+        query = _list_query(limit, event, status, platform, options)
+        return AsyncPaginator(self._client, query, page)
 
     async def create(
         self,
@@ -194,8 +329,14 @@ class AsyncWebhooks(AsyncResource):
         platform: str | None = None,
         filters: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookSubscription:
         """Subscribe a URL to an event (``POST /webhook-subscriptions``).
+
+        Not retried once the request may have reached the server: a second subscription would
+        deliver every event twice.
 
         Args:
             event: ``render.completed``, ``render.failed``, ``binding.updated`` or
@@ -203,7 +344,10 @@ class AsyncWebhooks(AsyncResource):
             target_url: HTTPS endpoint that receives the events.
             platform: Integration label (default ``custom``).
             filters: ``{"template_id": ...}`` / ``{"binding_id": ...}`` (keys camelCased).
-            idempotency_key: Reused on every retry; generated when omitted.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
 
         Returns:
             The subscription, with ``secret`` (store it now: it is only returned here).
@@ -215,12 +359,30 @@ class AsyncWebhooks(AsyncResource):
                 platform=platform,
                 filters=filters,
                 idempotency_key=idempotency_key,
-            )
+            ),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
-    async def get(self, uid: str) -> WebhookSubscription:
-        """Fetch a subscription (``GET /webhook-subscriptions/{uid}``)."""
-        return await self._client._request(Endpoint("GET", _item(uid), _parse_sub))
+    async def get(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> WebhookSubscription:
+        """Fetch a subscription (``GET /webhook-subscriptions/{uid}``).
+
+        Args:
+            uid: Subscription uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return await self._client._request(
+            Endpoint("GET", _item(uid), _parse_sub),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
 
     async def update(
         self,
@@ -229,6 +391,9 @@ class AsyncWebhooks(AsyncResource):
         target_url: str | None = None,
         filters: Mapping[str, Any] | None = None,
         status: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> WebhookSubscription:
         """Change a subscription (``PUT /webhook-subscriptions/{uid}``).
 
@@ -237,19 +402,78 @@ class AsyncWebhooks(AsyncResource):
             target_url: New endpoint.
             filters: New filters (keys camelCased).
             status: ``active`` or ``paused``.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
         """
         return await self._client._request(
-            _update(uid, target_url=target_url, filters=filters, status=status)
+            _update(uid, target_url=target_url, filters=filters, status=status),
+            RequestOptions.of(timeout, max_retries, extra_headers),
         )
 
-    async def delete(self, uid: str) -> Deleted:
-        """Delete a subscription (``DELETE /webhook-subscriptions/{uid}``)."""
-        return await self._client._request(Endpoint("DELETE", _item(uid), model_parser(Deleted)))
+    async def delete(
+        self,
+        uid: str,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Deleted:
+        """Delete a subscription (``DELETE /webhook-subscriptions/{uid}``).
 
-    async def pause(self, uid: str, *, idempotency_key: str | None = None) -> WebhookSubscription:
-        """Stop deliveries (``POST /webhook-subscriptions/{uid}/pause``)."""
-        return await self._client._request(_action(uid, "pause", idempotency_key))
+        Args:
+            uid: Subscription uid.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return await self._client._request(
+            Endpoint("DELETE", _item(uid), model_parser(Deleted)),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
 
-    async def resume(self, uid: str, *, idempotency_key: str | None = None) -> WebhookSubscription:
-        """Restart deliveries (``POST /webhook-subscriptions/{uid}/resume``)."""
-        return await self._client._request(_action(uid, "resume", idempotency_key))
+    async def pause(
+        self,
+        uid: str,
+        *,
+        idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> WebhookSubscription:
+        """Stop deliveries (``POST /webhook-subscriptions/{uid}/pause``).
+
+        Args:
+            uid: Subscription uid.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return await self._client._request(
+            _action(uid, "pause", idempotency_key),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
+
+    async def resume(
+        self,
+        uid: str,
+        *,
+        idempotency_key: str | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> WebhookSubscription:
+        """Restart deliveries (``POST /webhook-subscriptions/{uid}/resume``).
+
+        Args:
+            uid: Subscription uid.
+            idempotency_key: Sent on every attempt; generated when omitted.
+            timeout: This call's timeout (default: the client's).
+            max_retries: This call's retries (default: the client's).
+            extra_headers: Headers sent with this call only.
+        """
+        return await self._client._request(
+            _action(uid, "resume", idempotency_key),
+            RequestOptions.of(timeout, max_retries, extra_headers),
+        )
