@@ -7,7 +7,10 @@ created owner-only (0o700).
 
 Crash safety comes from diskcache itself: a value file is fully written before its SQLite row
 is committed in one transaction, so a build killed at any point leaves either the old row or
-the new one (an orphaned file at worst). SQLite's locking makes two concurrent builds safe.
+the new one (an orphaned file at worst). SQLite's locking makes two concurrent builds safe;
+diskcache retries the one step SQLite does not wait for (switching a new database to WAL), and
+moving a damaged database aside waits until no other build is opening the cache and is done by
+one build at a time (see :func:`_directory_lock`).
 
 Card bytes keep their one tag byte and are read by streaming (:meth:`Store.open_bytes`): the
 handle reads diskcache's value file past the tag, so publishing a card never holds it whole.
@@ -21,16 +24,19 @@ expired, i.e. what no build used for ``max_age``.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
 import os
 import sqlite3
 import stat
+import sys
 import time
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO, TypeAlias
+from typing import Any, BinaryIO, NamedTuple, TypeAlias
 
 import diskcache
 
@@ -44,6 +50,21 @@ JSON: TypeAlias = "bool | int | float | str | list[JSON] | dict[str, JSON] | Non
 _SAFE_MODES = frozenset({diskcache.core.MODE_RAW, diskcache.core.MODE_BINARY})
 _JSON_PREFIX = b"J"  # one tag byte tells JSON values from card bytes
 _BYTES_PREFIX = b"B"
+_SCAN_CHUNK = 256 * 1024  # read size of `Store.scan_bytes`: a card is never in memory whole
+
+
+class BytesScan(NamedTuple):
+    """What :meth:`Store.scan_bytes` read from a stored bytes value.
+
+    Attributes:
+        head: Its first bytes (as many as asked for).
+        size: Its length.
+        crc32: Its CRC-32 (``zlib.crc32``).
+    """
+
+    head: bytes
+    size: int
+    crc32: int
 
 
 class _SafeDisk(diskcache.Disk):
@@ -93,6 +114,14 @@ def _check_database(path: Path) -> None:
         raise sqlite3.DatabaseError(f"integrity check failed: {rows[0][0] if rows else '?'}")
 
 
+def _is_damage(exc: sqlite3.DatabaseError, database: Path) -> bool:
+    """Whether SQLite refused the database's content (worth moving aside).
+
+    Cannot open, locked, read-only (``OperationalError``): not damage, and not ours to move.
+    """
+    return not isinstance(exc, sqlite3.OperationalError) and database.is_file()
+
+
 def _move_aside(path: Path) -> Path:
     """Rename a damaged database file (and its journals) out of the way; returns the new path."""
     aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
@@ -100,6 +129,37 @@ def _move_aside(path: Path) -> Path:
     for suffix in ("-wal", "-shm", "-journal"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
     return aside
+
+
+@contextlib.contextmanager
+def _directory_lock(folder: Path, *, exclusive: bool) -> Iterator[None]:
+    """Hold a ``flock`` on ``folder`` itself (no lock file to clean up): shared to open the
+    cache, exclusive to move a damaged database aside.
+
+    Without it, a build that opened the folder just after another one renamed the damaged
+    file started a new database there, whose WAL the first one then deleted (``disk I/O
+    error``), or two builds both moved a file aside, the second one the new database the
+    first had started. Opening holds the lock shared, so opens never wait for each other,
+    only for a move. The local server's storage does the same; they share no module because
+    the core must not import the optional local server.
+
+    Where there is no ``flock`` (Windows, where an open database cannot be renamed anyway) or
+    the file system refuses it, the cache is opened without a lock rather than not at all.
+    """
+    if sys.platform == "win32":
+        yield
+        return
+    import fcntl
+
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        except OSError as exc:
+            log.debug("pictify: cannot lock %s (%s); opening it without a lock", folder, exc)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
 
 
 def _owner_only_dir(path: Path) -> None:
@@ -133,26 +193,39 @@ class Store:
                 )
             _owner_only_dir(directory)
             database = directory / diskcache.core.DBNAME
-            try:
-                self._cache = self._open()
-            except sqlite3.DatabaseError as exc:
-                if isinstance(exc, sqlite3.OperationalError) or not database.is_file():
-                    raise  # cannot open, locked, read-only: not damage, and not ours to move
-                # A cache is disposable: keep the damaged file for inspection, start afresh.
-                aside = _move_aside(database)
-                log.warning(
-                    "pictify: the card cache %s was damaged (%s) and was moved to %s; "
-                    "starting with an empty cache, so cards are rendered again",
-                    directory,
-                    exc,
-                    aside.name,
-                )
-                self._cache = self._open()
+            with _directory_lock(directory, exclusive=False):
+                try:
+                    self._cache = self._open()
+                    return
+                except sqlite3.DatabaseError as exc:
+                    if not _is_damage(exc, database):
+                        raise
+            self._cache = self._recover(database)
         except (OSError, diskcache.Timeout, sqlite3.DatabaseError) as exc:
             raise StoreError(
                 f"cannot open the card cache at {directory}: {exc}; make the folder writable "
                 "or set cache_dir to another folder"
             ) from None
+
+    def _recover(self, database: Path) -> diskcache.Cache:
+        """Move the damaged database aside and open an empty cache (one build at a time)."""
+        with _directory_lock(self.directory, exclusive=True):
+            try:
+                # Another build may have moved it aside while this one waited for the lock.
+                return self._open()
+            except sqlite3.DatabaseError as exc:
+                if not _is_damage(exc, database):
+                    raise
+                # A cache is disposable: keep the damaged file for inspection, start afresh.
+                aside = _move_aside(database)
+                log.warning(
+                    "pictify: the card cache %s was damaged (%s) and was moved to %s; "
+                    "starting with an empty cache, so cards are rendered again",
+                    self.directory,
+                    exc,
+                    aside.name,
+                )
+            return self._open()
 
     def _open(self) -> diskcache.Cache:
         _check_database(self.directory / diskcache.core.DBNAME)
@@ -204,6 +277,48 @@ class Store:
         32 KB file threshold) is in memory at all. The row is still checked like any read:
         pickled rows are refused and JSON values are not bytes.
         """
+        reader = self._open_value(key)
+        if reader is None:
+            return None
+        try:
+            if reader.read(len(_BYTES_PREFIX)) == _BYTES_PREFIX:
+                return reader
+        except OSError:
+            pass
+        reader.close()
+        return None
+
+    def scan_bytes(self, key: str, *, head: int) -> BytesScan | None:
+        """Read the bytes stored under ``key`` once, keeping only their first ``head`` bytes.
+
+        For checking a value without holding it (see ``cards.bytes_problem``); streamed like
+        :meth:`open_bytes`. A value without its tag byte (emptied, or overwritten from the
+        start) scans as empty: it is a bytes entry that has lost its content.
+
+        Returns:
+            The scan, or ``None`` when there is nothing to read: no entry, an unsafe row, a
+            vanished value file, or a JSON value.
+        """
+        reader = self._open_value(key)
+        if reader is None:
+            return None
+        first, size, crc = b"", 0, 0
+        with reader:
+            try:
+                tag = reader.read(len(_BYTES_PREFIX))
+                if tag == _JSON_PREFIX:
+                    return None
+                while tag == _BYTES_PREFIX and (chunk := reader.read(_SCAN_CHUNK)):
+                    if len(first) < head:
+                        first += chunk[: head - len(first)]
+                    size += len(chunk)
+                    crc = zlib.crc32(chunk, crc)
+            except OSError:
+                return None  # the value file vanished mid-read: as if it had gone before
+        return BytesScan(first, size, crc)
+
+    def _open_value(self, key: str) -> BinaryIO | None:
+        """A handle on the raw stored value (tag byte first), or ``None`` when unreadable."""
         try:
             value = self._cache.get(key, default=None, read=True, retry=True)
         except UnsafeCacheRowError:
@@ -214,13 +329,7 @@ class Store:
         if value is None:
             return None
         reader: BinaryIO = io.BytesIO(value) if isinstance(value, bytes) else value
-        try:
-            if reader.read(len(_BYTES_PREFIX)) == _BYTES_PREFIX:
-                return reader
-        except OSError:
-            pass
-        reader.close()
-        return None
+        return reader
 
     def keys(self, prefix: str = "") -> list[str]:
         """Every live key starting with ``prefix`` (for tests and tooling; not for hot paths)."""

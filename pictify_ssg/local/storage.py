@@ -5,7 +5,14 @@ directory cannot smuggle code into the server. The default directory is the user
 because every file in it can be re-rendered.
 
 Several servers may use one directory at once (each with its own connection): every change is
-one statement or one short transaction, and SQLite's busy timeout serialises the writers.
+one statement or one short transaction, and SQLite's busy timeout serialises the writers. The
+one step the busy timeout does not cover is switching a new database to WAL: SQLite answers
+``database is locked`` at once when two connections try it together, so that step is retried.
+
+A database SQLite refuses as damaged is renamed aside (``state.sqlite3.damaged-<time>``, with
+its WAL and shared-memory files) and a new one is started, with a warning naming the file:
+everything in it can be made again (templates are uploaded again by the build, images are
+rendered again).
 
 Everything here is owner-only: the directories 0700, the database, its WAL and shared-memory
 files and every rendered file 0600, whatever the umask; state left by an older version is
@@ -16,10 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
+import random
 import re
 import sqlite3
+import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +47,8 @@ from pictify_ssg.local.private_files import (
     touch_private,
     write_private,
 )
+
+logger = logging.getLogger(__name__)
 
 Kind = Literal["template", "image", "batch"]
 
@@ -80,6 +93,18 @@ _DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")
 BUSY_TIMEOUT_S = 30.0
 """How long a statement waits for another server's write on a shared data directory."""
 
+# SQLite result codes (the primary code is the low byte of an extended one). Named here
+# because the `sqlite3` module only exports them from Python 3.11 on.
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+# Pause between tries of the WAL switch: short, because the other server holds the lock for
+# a few milliseconds, and jittered so that two servers that collided once do not again.
+_WAL_RETRY_FIRST_S = 0.005
+_WAL_RETRY_MAX_S = 0.2
+
 
 @dataclass(frozen=True)
 class StoredFile:
@@ -118,26 +143,56 @@ class Storage:
             make_private_dir(data_dir)
             make_private_dir(self.files_dir)
             restrict_files(self.files_dir)
-            # Created owner-only before SQLite opens it: SQLite gives its WAL and shared-memory
-            # files the database's own mode, so this one decision covers all three.
-            touch_private(self.database)
-            self._db = self._connect()
+            self._db = self._open()
         except (OSError, sqlite3.Error) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise DataDirError(f"cannot use the data directory {data_dir}: {reason}") from exc
         self.restrict_database()
 
+    def _open(self) -> sqlite3.Connection:
+        """Connect, moving a damaged database aside first when SQLite refuses it."""
+        with _directory_lock(self.data_dir, exclusive=False):
+            try:
+                return self._connect()
+            except sqlite3.DatabaseError as exc:
+                if not _is_damage(exc):
+                    raise
+        # The shared lock is let go first: two servers waiting to upgrade theirs would wait
+        # for each other forever.
+        with _directory_lock(self.data_dir, exclusive=True):
+            try:
+                # Another server may have replaced the damaged file while this one waited.
+                return self._connect()
+            except sqlite3.DatabaseError as exc:
+                if not _is_damage(exc):
+                    raise
+                aside = _move_aside(self.database)
+                logger.warning(
+                    "the local renderer's database %s was damaged (%s) and was moved to %s; "
+                    "starting with an empty one (templates are uploaded and images rendered "
+                    "again as needed)",
+                    self.database,
+                    exc,
+                    aside.name,
+                )
+            return self._connect()
+
     def _connect(self) -> sqlite3.Connection:
+        # Created owner-only before SQLite opens it: SQLite gives its WAL and shared-memory
+        # files the database's own mode, so this one decision covers all three.
+        touch_private(self.database)
         # One connection shared by the event loop and the thread that stops the server; the lock
-        # serialises them, which SQLite's own check_same_thread guard cannot express.
+        # serialises them, which SQLite's own check_same_thread guard cannot express. `timeout`
+        # sets SQLite's busy timeout as the connection opens, before any statement or pragma.
         db = sqlite3.connect(
             self.database, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S
         )
         try:
-            db.execute("PRAGMA journal_mode=WAL")
+            _use_wal(db, self.database)
             # Every render writes a row; NORMAL skips the per-commit fsync (WAL stays
             # consistent, and anything lost in a power cut is a cache entry to render again).
             db.execute("PRAGMA synchronous=NORMAL")
+            _check_integrity(db)
             self._migrate(db)
         except BaseException:
             db.close()
@@ -179,7 +234,7 @@ class Storage:
                 db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
 
     def close(self) -> None:
@@ -302,7 +357,7 @@ class Storage:
                     )
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                _rollback(self._db)
                 raise
         return due
 
@@ -340,6 +395,126 @@ class Storage:
                 with contextlib.suppress(FileNotFoundError):
                     if entry.is_file(follow_symlinks=False):
                         yield StoredFile(entry.name, entry.stat(follow_symlinks=False).st_mtime)
+
+
+def _use_wal(db: sqlite3.Connection, database: Path) -> None:
+    """Switch the database to WAL, retrying while another connection holds it.
+
+    Switching needs the database to itself, and when two connections want it at once SQLite
+    fails one at once with ``database is locked`` instead of calling the busy handler (waiting
+    could deadlock them), so the busy timeout alone does not help: two servers opening a new
+    data directory together made one fail. Once the database is in WAL mode (which persists
+    in the file) the switch is a no-op for every later connection.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = _WAL_RETRY_FIRST_S
+    while True:
+        try:
+            mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() + delay > deadline:
+                raise
+            logger.debug("switching %s to WAL: %s; retrying in %.3f s", database, exc, delay)
+            time.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 2, _WAL_RETRY_MAX_S)
+            continue
+        if str(mode).lower() != "wal":
+            # A file system without shared memory (some network mounts): the rollback journal
+            # still works, only with readers and writers waiting for each other more.
+            logger.debug("%s stays in %s journal mode (WAL unavailable)", database, mode)
+        return
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    # SQLite has already rolled back after some errors (a full disk, a corrupt page); a second
+    # ROLLBACK would then fail and hide the error that matters.
+    if db.in_transaction:
+        db.execute("ROLLBACK")
+
+
+def _check_integrity(db: sqlite3.Connection) -> None:
+    """Raise ``sqlite3.DatabaseError`` when a page of the database is damaged.
+
+    Opening reads only the schema, so a damaged page elsewhere would break requests later,
+    one by one. ``quick_check`` reads every page once; the database holds JSON documents only
+    (rendered files live beside it), so it is small and this takes milliseconds.
+    """
+    rows = db.execute("PRAGMA quick_check(1)").fetchall()
+    if rows != [("ok",)]:
+        raise sqlite3.DatabaseError(f"integrity check failed: {rows[0][0] if rows else '?'}")
+
+
+def _error_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether another connection holds the lock (worth retrying), not a real failure."""
+    code = _error_code(exc)
+    if code is not None:
+        return code in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite refused the file's content (not a lock, permission or disk problem).
+
+    Only "corrupt" and "not a database" count: a locked, read-only or unopenable database is
+    a problem to report, and moving it aside would lose a healthy database.
+    """
+    code = _error_code(exc)
+    if code is not None:
+        return code in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    # Python 3.10 has no error codes: SQLite's damage errors are the plain DatabaseError,
+    # while lock and I/O errors are its OperationalError subclass.
+    return type(exc) is sqlite3.DatabaseError
+
+
+def _move_aside(database: Path) -> Path:
+    """Rename a damaged database and its companions to ``<name>.damaged-<time>[-wal...]``.
+
+    The companions move with it (under the same new name, as SQLite expects them) rather than
+    being deleted: a WAL may hold the last changes, worth having for inspection, and a stale
+    WAL left at the old name would be replayed into the new database.
+    """
+    aside = database.with_name(f"{database.name}.damaged-{int(time.time())}")
+    database.replace(aside)
+    for suffix in _DATABASE_COMPANIONS:
+        with contextlib.suppress(FileNotFoundError):
+            database.with_name(database.name + suffix).replace(aside.with_name(aside.name + suffix))
+    return aside
+
+
+@contextlib.contextmanager
+def _directory_lock(folder: Path, *, exclusive: bool) -> Iterator[None]:
+    """Hold a ``flock`` on ``folder`` itself (no lock file to clean up): shared to open the
+    database, exclusive to move a damaged one aside.
+
+    Without it, a server that opened the directory just after another one renamed the
+    damaged file started a new database there whose WAL the first one then renamed away, or
+    two servers both moved a file aside, the second one the new database the first had just
+    started. Opening holds the lock shared, so opens never wait for each other, only for a
+    move. The card cache (``core/store.py``) does the same; the local server imports nothing
+    from the core, hence two copies.
+
+    Where there is no ``flock`` (Windows, where an open database cannot be renamed anyway) or
+    the file system refuses it, the database is opened without a lock rather than not at all.
+    """
+    if sys.platform == "win32":
+        yield
+        return
+    import fcntl
+
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        except OSError as exc:
+            logger.debug("cannot lock %s (%s); opening it without a lock", folder, exc)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
 
 
 def _load(text: str) -> dict[str, Any]:

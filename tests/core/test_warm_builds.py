@@ -19,8 +19,10 @@ import pytest
 
 from pictify_ssg.core import PageRecord, Settings, SiteInfo, build
 from pictify_ssg.core.backend import ServiceOpener, choose_backend
+from pictify_ssg.core.cards import save_card
 from pictify_ssg.core.publish import copy_atomic
 from pictify_ssg.core.run import VANISHED
+from pictify_ssg.core.service import Rendered
 from pictify_ssg.core.store import Store
 
 if TYPE_CHECKING:
@@ -63,9 +65,15 @@ def test_warm_build_streams_cards_one_at_a_time(
     with _store(site) as store:
         keys = store.keys("card-bytes:")
         assert len(keys) == 6
-        big = {key: bytes([i]) * (2 * MIB) for i, key in enumerate(keys)}
+        # The real card with 2 MiB appended: lookups check a card's header, length and CRC,
+        # so it is saved like a render (save_card records the length and CRC of the bytes).
+        big = {
+            key: (store.get_bytes(key) or b"") + bytes([i]) * (2 * MIB)
+            for i, key in enumerate(keys)
+        }
         for key, data in big.items():
-            store.set_bytes(key, data)
+            fingerprint = key.removeprefix("card-bytes:")
+            save_card(store, fingerprint, Rendered(None, 0, 0, data), format="png")
     for path in (site.output_dir / "assets" / "social").glob("*.png"):
         path.unlink()  # a clean site folder, as `mkdocs build` starts from
 
