@@ -93,6 +93,26 @@ def _is_service_down(exc: BaseException) -> bool:
     return isinstance(exc, (errors.ServerError, errors.APIConnectionError))
 
 
+def _may_have_rendered(exc: BaseException) -> bool:
+    """Whether a failed render request may still have made (and billed) the card.
+
+    The client already retried every failure that certainly left the work undone; what
+    reaches us after a dropped connection, a read timeout or a 5xx without ``Retry-After``
+    may have been rendered, so rendering it again could pay for the card twice. Such a card
+    fails for this build (the page keeps its previous card or the fallback) and is rendered
+    by the next one.
+    """
+    from pictify_ssg.client import exceptions as errors
+
+    if isinstance(exc, errors.APIConnectionError):
+        return exc.maybe_sent
+    if isinstance(exc, errors.ServerError):
+        # A 503 naming Retry-After is the service saying no before doing anything.
+        said_later = any(name.lower() == "retry-after" for name in exc.headers)
+        return not (exc.status == 503 and said_later)
+    return False
+
+
 def _is_not_found(exc: BaseException) -> bool:
     from pictify_ssg.client import exceptions as errors
 
@@ -187,17 +207,22 @@ class Renderer:
                 width=o.width,
                 height=o.height,
             )
-            card = await self._fetch(card)
         except Exception as exc:  # noqa: BLE001 - any failure of one card is recorded, not raised
             permanent = _is_permanent(exc) or self._trip(exc)
             if permanent:
                 self._stop = _describe(exc)
             if _is_not_found(exc):
                 self.outcome.gone_templates.add(job.template_key)
-            final = last or permanent or _is_not_found(exc)
+            final = last or permanent or _is_not_found(exc) or _may_have_rendered(exc)
             self._fail(job, _describe(exc), final=final)
             log.debug("pictify: card %s failed: %s", job.fingerprint[:12], _describe(exc))
             return [] if final else [job]
+        try:
+            # The card exists now: a failed download is tried again, never the render.
+            card = await self._fetch(card, again=True)
+        except Exception as exc:  # noqa: BLE001 - recorded for this card, not raised
+            self._fail(job, f"the card was rendered but could not be downloaded: {exc}", final=True)
+            return []
         self._succeed(job, card)
         return []
 
@@ -221,13 +246,21 @@ class Renderer:
         self.outcome.done[job.fingerprint] = card
         self.progress(1)
 
-    async def _fetch(self, card: Rendered) -> Rendered:
+    async def _fetch(self, card: Rendered, *, again: bool = False) -> Rendered:
         if not self.options.download or card.data is not None:
             return card
         if not card.url:
             raise RuntimeError("the service returned no image URL")
-        data = await self.service.download(card.url)
-        return Rendered(url=card.url, width=card.width, height=card.height, data=data)
+        if again:
+            try:
+                return await self._download(card, card.url)
+            except Exception as exc:  # noqa: BLE001 - the second attempt below raises it
+                log.debug("pictify: downloading %s again after: %s", card.url, exc)
+        return await self._download(card, card.url)
+
+    async def _download(self, card: Rendered, url: str) -> Rendered:
+        data = await self.service.download(url)
+        return Rendered(url=url, width=card.width, height=card.height, data=data)
 
     # -- batches ------------------------------------------------------------------------------
 

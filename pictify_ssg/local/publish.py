@@ -50,7 +50,9 @@ async def produce(
     uid = new_uid()
     name = f"{uid}.{_EXTENSIONS[output.format]}"
     state.storage.write_file(name, output.data)
-    state.stats.record_render()
+    state.stats.record_render(
+        content=f"{job.html if job.url is None else job.url}|{job.width}x{job.height}|{job.format}"
+    )
     created = now_iso()
     record: dict[str, Any] = {
         "id": uid,

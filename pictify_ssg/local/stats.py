@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import Counter
 
@@ -13,16 +14,27 @@ class ServerStats:
         self._lock = threading.Lock()
         self._routes: Counter[str] = Counter()
         self._renders = 0
+        self._contents: Counter[str] = Counter()
 
     def record_request(self, route: str) -> None:
         """Count one request to ``route`` (e.g. ``"GET /templates/{uid}"``)."""
         with self._lock:
             self._routes[route] += 1
 
-    def record_render(self, count: int = 1) -> None:
-        """Count images produced by Chromium."""
+    def record_render(self, count: int = 1, *, content: str | None = None) -> None:
+        """Count images produced by Chromium; ``content`` (what was rendered: the filled-in
+        HTML or the URL, with size and format) also counts renders of the same content, so
+        tests can prove nothing was rendered (billed, on the hosted API) twice."""
+        digest = hashlib.sha256(content.encode()).hexdigest() if content is not None else None
         with self._lock:
             self._renders += count
+            if digest is not None:
+                self._contents[digest] += count
+
+    def renders_by_content(self) -> dict[str, int]:
+        """Renders per distinct content (a hash of it) since the last reset."""
+        with self._lock:
+            return dict(self._contents)
 
     def count(self, route: str) -> int:
         """Requests received for ``route`` (rejected ones included) since the last reset."""
@@ -45,6 +57,7 @@ class ServerStats:
         with self._lock:
             self._routes.clear()
             self._renders = 0
+            self._contents.clear()
 
     def __repr__(self) -> str:
         return f"ServerStats(total_renders={self.total_renders}, routes={self.snapshot()})"
