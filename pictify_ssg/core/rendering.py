@@ -81,6 +81,11 @@ def _is_permanent(exc: BaseException) -> bool:
     )
 
 
+#: Downloads of a rendered card before it counts as failed, and the first pause between them
+#: (doubling): 0.5 + 1 + 2 s rides out a service restart without rendering the card again.
+DOWNLOAD_ATTEMPTS = 4
+DOWNLOAD_RETRY_PAUSE_S = 0.5
+
 #: Identical service-side failures, with no success in between, after which the service is
 #: taken as down for this build (each was already retried by the client).
 BREAKER_THRESHOLD = 3
@@ -219,7 +224,7 @@ class Renderer:
             return [] if final else [job]
         try:
             # The card exists now: a failed download is tried again, never the render.
-            card = await self._fetch(card, again=True)
+            card = await self._fetch(card, attempts=DOWNLOAD_ATTEMPTS)
         except Exception as exc:  # noqa: BLE001 - recorded for this card, not raised
             self._fail(job, f"the card was rendered but could not be downloaded: {exc}", final=True)
             return []
@@ -246,17 +251,29 @@ class Renderer:
         self.outcome.done[job.fingerprint] = card
         self.progress(1)
 
-    async def _fetch(self, card: Rendered, *, again: bool = False) -> Rendered:
+    async def _fetch(self, card: Rendered, *, attempts: int = 1) -> Rendered:
+        """Download a rendered card's bytes, trying ``attempts`` times with growing pauses (a
+        download is free, unlike rendering the card again; the pauses ride out a service
+        restarting)."""
         if not self.options.download or card.data is not None:
             return card
         if not card.url:
             raise RuntimeError("the service returned no image URL")
-        if again:
-            try:
-                return await self._download(card, card.url)
-            except Exception as exc:  # noqa: BLE001 - the second attempt below raises it
-                log.debug("pictify: downloading %s again after: %s", card.url, exc)
+        pause = DOWNLOAD_RETRY_PAUSE_S
+        for _ in range(attempts - 1):
+            data = await self._try_download(card.url)
+            if data is not None:
+                return Rendered(url=card.url, width=card.width, height=card.height, data=data)
+            await asyncio.sleep(pause)
+            pause *= 2
         return await self._download(card, card.url)
+
+    async def _try_download(self, url: str) -> bytes | None:
+        try:
+            return await self.service.download(url)
+        except Exception as exc:  # noqa: BLE001 - the caller tries again, the last try raises
+            log.debug("pictify: downloading %s failed, trying again: %s", url, exc)
+            return None
 
     async def _download(self, card: Rendered, url: str) -> Rendered:
         data = await self.service.download(url)

@@ -401,7 +401,12 @@ class BuildRun:
             uid = await self._prepare_template(service, template)
             if isinstance(uid, Exception):
                 message = explain_error(uid)
-                if not _is_account_error(uid):
+                if _is_unreachable(uid):
+                    message = (
+                        f"{message}; check that the service is running and that base_url "
+                        "(or PICTIFY_BASE_URL) points at it"
+                    )
+                elif not _is_account_error(uid):
                     # Name the file: a Handlebars error is only useful next to its template.
                     name = f" {template.path}" if template.path is not None else ""
                     message = f"the card template{name} was refused: {message}"
@@ -712,6 +717,13 @@ class BuildRun:
             )
         for pages, message in lines:
             self.warn(f"pictify: no new card for {pages}: {message}")
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    """No answer at all: a network or address problem, not something wrong with the template."""
+    from pictify_ssg.client import exceptions as errors
+
+    return isinstance(exc, errors.APIConnectionError)
 
 
 def _is_account_error(exc: BaseException) -> bool:

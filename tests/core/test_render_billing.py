@@ -14,6 +14,7 @@ from typing import Any, cast
 import pytest
 
 from pictify_ssg.client import exceptions as errors
+from pictify_ssg.core import rendering
 from pictify_ssg.core.planner import RenderJob
 from pictify_ssg.core.rendering import Renderer, RenderOptions
 from pictify_ssg.core.service import Rendered, Service
@@ -109,15 +110,24 @@ async def test_a_render_that_certainly_did_not_happen_is_tried_again(
     assert "fp1" in renderer.outcome.done
 
 
+@pytest.fixture
+def _no_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rendering, "DOWNLOAD_RETRY_PAUSE_S", 0.0)
+
+
+@pytest.mark.usefixtures("_no_pauses")
 async def test_a_failed_download_is_retried_without_rendering_again(tmp_path: Path) -> None:
-    service = _ScriptedService([], download_errors=1)
+    service = _ScriptedService([], download_errors=rendering.DOWNLOAD_ATTEMPTS - 1)
     renderer = await _run(tmp_path, service)
-    assert (service.renders, service.downloads) == (1, 2)
+    assert (service.renders, service.downloads) == (1, rendering.DOWNLOAD_ATTEMPTS)
     assert "fp1" in renderer.outcome.done
 
 
-async def test_a_download_failing_twice_fails_the_card_but_renders_once(tmp_path: Path) -> None:
-    service = _ScriptedService([], download_errors=2)
+@pytest.mark.usefixtures("_no_pauses")
+async def test_a_download_that_keeps_failing_fails_the_card_but_renders_once(
+    tmp_path: Path,
+) -> None:
+    service = _ScriptedService([], download_errors=99)
     renderer = await _run(tmp_path, service)
-    assert (service.renders, service.downloads) == (1, 2)
+    assert (service.renders, service.downloads) == (1, rendering.DOWNLOAD_ATTEMPTS)
     assert "could not be downloaded" in renderer.outcome.failed["fp1"]
