@@ -73,6 +73,13 @@ def _variables(page_key: str, value: Any) -> dict[str, str | None]:
     for name, expr in value.items():
         if expr is not None and not isinstance(expr, str):
             expr = str(expr)
+        if expr is not None and "{%" in expr:
+            # Page content is untrusted: statements (nested loops) could keep the build busy
+            # for hours; a card variable needs only {{ }} expressions over page and site.
+            raise PageError(
+                f"page '{page_key}': 'pictify.variables.{name}' may only use {{{{ }}}} "
+                "expressions, not {% %} statements"
+            )
         if expr is not None and (problem := check_expression(expr)):
             raise PageError(f"page '{page_key}': 'pictify.variables.{name}': {problem}")
         result[str(name)] = expr

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from pictify_ssg.core.errors import PageError
@@ -26,6 +29,73 @@ DEFAULT_VARIABLES: Mapping[str, str] = {
 }
 
 
+#: Largest number a variable expression may pass to a call, filter or operator that sizes
+#: its result (``'x' * n``, ``'x'.ljust(n)``, ``'x' | center(n)``, ``'%{n}d' % 1``). Front
+#: matter is written by page authors: without a bound, one line makes the build allocate
+#: gigabytes.
+MAX_EXPRESSION_NUMBER = 10_000
+
+#: Longest text one card variable may render to; a card shows a few hundred characters.
+MAX_VARIABLE_CHARS = 10_000
+
+_WIDE_FORMAT = re.compile(r"\d{5,}")
+
+
+def _check_size(value: Any) -> None:
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and abs(value) > MAX_EXPRESSION_NUMBER
+    ):
+        raise SecurityError(
+            f"the number {value} is too large here (at most {MAX_EXPRESSION_NUMBER})"
+        )
+    if isinstance(value, str) and _WIDE_FORMAT.search(value) and ("%" in value or "{" in value):
+        raise SecurityError("format widths of more than four digits are not allowed")
+
+
+def _guarded(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose numeric and format arguments are bounded (see `_check_size`)."""
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args, *kwargs.values()):
+            _check_size(value)
+        return function(*args, **kwargs)
+
+    return guarded
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox with bounds on everything that sizes its result by a number."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        for name in ("center", "indent", "format", "wordwrap", "truncate", "slice", "batch"):
+            self.filters[name] = _guarded(self.filters[name])
+        self.globals["range"] = _guarded(range)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        for value in (left, right):
+            _check_size(value)
+        if operator == "*":
+            sized = [len(v) for v in (left, right) if isinstance(v, (str, list, tuple))]
+            counts = [v for v in (left, right) if isinstance(v, int)]
+            if sized and counts and sized[0] * counts[0] > MAX_VARIABLE_CHARS:
+                raise SecurityError(
+                    f"repeating that makes more than {MAX_VARIABLE_CHARS} items or characters"
+                )
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(getattr(__obj, "__self__", None), str):
+            _check_size(__obj.__self__)  # "{:>99999}".format(...)
+        for value in (*args, *kwargs.values()):
+            _check_size(value)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
 def _finalize(value: Any) -> Any:
     # A page without an author should give an empty variable, not the text "None".
     return "" if value is None else value
@@ -35,7 +105,7 @@ def _finalize(value: Any) -> Any:
 def _environment() -> ImmutableSandboxedEnvironment:
     # Sandboxed: expressions come from config files and front matter written by many authors.
     # StrictUndefined: a typo like page.titel must be an error naming the page, not an empty card.
-    return ImmutableSandboxedEnvironment(
+    return _BoundedSandbox(
         undefined=StrictUndefined, finalize=_finalize, autoescape=False, keep_trailing_newline=False
     )
 
@@ -84,7 +154,7 @@ def _render_one(
     name: str, expression: str, *, page: Mapping[str, Any], site: Mapping[str, Any], page_key: str
 ) -> str:
     try:
-        return _compile(expression).render(page=page, site=site).strip()
+        text = _compile(expression).render(page=page, site=site).strip()
     except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
         hint = ""
         if isinstance(exc, UndefinedError):
@@ -93,6 +163,12 @@ def _render_one(
         raise PageError(
             f"page '{page_key}': card variable '{name}' ({expression!r}) failed: {exc}{hint}"
         ) from None
+    if len(text) > MAX_VARIABLE_CHARS:
+        raise PageError(
+            f"page '{page_key}': card variable '{name}' is {len(text)} characters long; a card "
+            f"variable may have at most {MAX_VARIABLE_CHARS}"
+        )
+    return text
 
 
 def card_context(
