@@ -87,6 +87,14 @@ class PictifyError(Exception):
         self.args = (self.message,)
 
     @property
+    def outcome_unknown(self) -> bool:
+        """Whether the server may have done (and billed) the work although the call failed:
+        the rule the retry policy applies, for callers deciding whether to repeat a call."""
+        from ._retry import outcome_unknown
+
+        return outcome_unknown(self)
+
+    @property
     def status_code(self) -> int | None:
         """Alias of :attr:`status` (the official SDK's attribute name)."""
         return self.status

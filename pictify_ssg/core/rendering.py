@@ -105,17 +105,11 @@ def _may_have_rendered(exc: BaseException) -> bool:
     reaches us after a dropped connection, a read timeout or a 5xx without ``Retry-After``
     may have been rendered, so rendering it again could pay for the card twice. Such a card
     fails for this build (the page keeps its previous card or the fallback) and is rendered
-    by the next one.
+    by the next one. The rule is the client's own (`PictifyError.outcome_unknown`).
     """
     from pictify_ssg.client import exceptions as errors
 
-    if isinstance(exc, errors.APIConnectionError):
-        return exc.maybe_sent
-    if isinstance(exc, errors.ServerError):
-        # A 503 naming Retry-After is the service saying no before doing anything.
-        said_later = any(name.lower() == "retry-after" for name in exc.headers)
-        return not (exc.status == 503 and said_later)
-    return False
+    return isinstance(exc, errors.PictifyError) and exc.outcome_unknown
 
 
 def _is_not_found(exc: BaseException) -> bool:

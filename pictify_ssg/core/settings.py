@@ -214,17 +214,7 @@ class Settings(BaseModel):
             value = [value]
         if not isinstance(value, list):
             return value
-        hosts = []
-        for item in value:
-            host = str(item).strip().lower().rstrip(".")
-            name = host.removeprefix("*.")
-            if not name or not _HOST_NAME.fullmatch(name):
-                raise ValueError(
-                    f"{item!r} is not a host name; write e.g. 'fonts.gstatic.com' or "
-                    "'*.example.com' (no scheme, path or port)"
-                )
-            hosts.append(host)
-        return hosts
+        return [_host_pattern(item) for item in value]
 
     @field_validator("format", mode="before")
     @classmethod
@@ -383,7 +373,17 @@ class Settings(BaseModel):
         return [(k, v) for k, v in super().__repr_args__() if k not in _SECRET_FIELDS]
 
 
-_HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+def _host_pattern(item: object) -> str:
+    """One ``renderer_hosts`` entry, normalised by the rule the local renderer applies."""
+    from pictify_ssg.local.network_policy import normalise_host_pattern
+
+    try:
+        return normalise_host_pattern(str(item))
+    except ValueError:
+        raise ValueError(
+            f"{item!r} is not a host name; write e.g. 'fonts.gstatic.com' or "
+            "'*.example.com' (no scheme, path or port)"
+        ) from None
 
 
 def resolve_path(config_dir: Path, value: str | Path) -> Path:
