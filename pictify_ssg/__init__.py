@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from pictify_ssg.core import (
         BuildError,
         BuildReport,
+        CardBuild,
         CardResult,
         MetaTag,
         PageRecord,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BuildError",
     "BuildReport",
+    "CardBuild",
     "CardResult",
     "MetaTag",
     "PageRecord",

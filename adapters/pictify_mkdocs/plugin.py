@@ -1,9 +1,12 @@
 """The MkDocs plugin: ``plugins: - pictify`` in ``mkdocs.yml``.
 
 MkDocs reads every page before it renders any, so the plugin snapshots each page late in
-``on_page_markdown``, asks the core for every card at once in ``on_env``, hands each page its card
-in ``on_page_context`` and writes the tags in ``on_post_page``. The adapter never makes an HTTP
-call, hashes or caches: that is the core's job.
+``on_page_markdown``, starts the core's build with every page in ``on_env``, hands each page its
+card in ``on_page_context`` and writes the tags in ``on_post_page``. Cards that need rendering
+render in the background meanwhile (their URLs come from their fingerprints, so the tags are
+known before the images exist); ``on_post_build`` waits for them and writes the tags again in
+the few pages whose card failed. The adapter never makes an HTTP call, hashes or caches: that
+is the core's job.
 
 MkDocs imports every configured plugin before it reads ``enabled``, so this module imports only
 what validating the options needs (the core's settings model, which the option schema is
@@ -38,7 +41,14 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from mkdocs.livereload import LiveReloadServer
 
-    from pictify_ssg.core import BuildReport, CardResult, PageRecord, Pipeline, SiteInfo
+    from pictify_ssg.core import (
+        BuildReport,
+        CardBuild,
+        CardResult,
+        PageRecord,
+        Pipeline,
+        SiteInfo,
+    )
 
 # Under ``mkdocs.``, so MkDocs prints these messages and ``--strict`` counts the warnings.
 log = get_plugin_logger("pictify")
@@ -65,6 +75,10 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         # cards of the others must not be dropped (or pruned as stale) because of it.
         self._records: dict[str, PageRecord] = {}
         self._report: BuildReport | None = None
+        self._cards: CardBuild | None = None
+        # Where each page's HTML went, for writing its tags again when its card failed.
+        self._written: dict[str, str] = {}
+        self._logs = ExitStack()  # the core's log forwarding, open while cards render
         self._serving = False
         self._stack: ExitStack | None = None
         self._pipeline: Pipeline | None = None
@@ -110,6 +124,8 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(str(error)) from None
         self._settings = settings
         self._report = None
+        self._cards = None
+        self._written = {}
         if not self._serving:
             self._records = {}
         if not settings.enabled:
@@ -192,14 +208,21 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
             if file.page is not None
         ]
         # The core logs its warnings (and report.warnings holds the same): forwarding the log is
-        # what makes them visible and counted by --strict, once each.
-        with forward_core_logs(log):
+        # what makes them visible and counted by --strict, once each. It stays open until the
+        # cards rendering in the background are done (on_post_build).
+        self._logs.enter_context(forward_core_logs(log))
+        try:
             pipeline = self._open_pipeline(self._settings, config)
-            try:
-                report = pipeline.build(pages, self._site)
-            except BuildError as error:
-                raise PluginError(str(error)) from None
-        self._report = report
+            self._cards = pipeline.start(pages, self._site)
+        except BuildError as error:
+            self._logs.close()
+            raise PluginError(str(error)) from None
+        except BaseException:
+            self._logs.close()
+            raise
+        self._report = self._cards.report
+        if not self._cards.pending:
+            self._logs.close()
         if self._settings.gallery:
             log.info("card gallery: %s", self._gallery_location(config))
         return env
@@ -240,6 +263,8 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
     @event_priority(-100)  # after other plugins edited the HTML, so our tags are the last word
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Write the card's tags into ``<head>``, replacing the theme's image tags."""
+        if self._cards is not None and self._cards.pending:
+            self._written[page.file.src_uri] = page.file.abs_dest_path
         card = self._card(page)
         if card is None:
             return output
@@ -263,12 +288,50 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Close the pipeline after a one-off build; ``mkdocs serve`` keeps it for the next one."""
-        if not self._serving:
-            self._close_pipeline()
+        """Wait for the cards still rendering and rewrite the tags of pages whose card failed;
+        close the pipeline after a one-off build (``mkdocs serve`` keeps it)."""
+        try:
+            self._finish_cards()
+        finally:
+            if not self._serving:
+                self._close_pipeline()
+
+    def _finish_cards(self) -> None:
+        cards = self._cards
+        if cards is None or not cards.pending:
+            return
+        from pictify_ssg.core import BuildError
+
+        try:
+            self._report = cards.wait()
+        except BuildError as error:
+            raise PluginError(str(error)) from None
+        finally:
+            self._logs.close()
+        self._rewrite(cards.changed())
+
+    def _rewrite(self, changed: dict[str, CardResult | None]) -> None:
+        """Write the final tags into pages written with a card that then failed."""
+        from pictify_ssg.core import inject_meta_tags
+
+        for key, card in sorted(changed.items()):
+            path = self._written.get(key)
+            if path is None:
+                continue
+            target = Path(path)
+            try:
+                html = target.read_bytes().decode("utf-8")  # as MkDocs wrote it: no newline
+                new = inject_meta_tags(html, card.tags if card else ())  # translation
+                target.write_bytes(new.encode("utf-8"))
+            except OSError as exc:
+                log.warning("cannot write the card tags of page '%s' into %s: %s", key, path, exc)
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Close the pipeline when the build fails (outside ``mkdocs serve``)."""
+        """Stop rendering and close the pipeline when the build fails (outside ``mkdocs
+        serve``, where the next rebuild starts afresh)."""
+        if self._cards is not None:
+            self._cards.cancel()
+        self._logs.close()
         if not self._serving:
             self._close_pipeline()
 

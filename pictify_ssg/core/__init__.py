@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pictify_ssg.core.errors import BuildError, SettingsError
     from pictify_ssg.core.html_head import inject_meta_tags
-    from pictify_ssg.core.pipeline import Pipeline, build
+    from pictify_ssg.core.pipeline import CardBuild, Pipeline, build
     from pictify_ssg.core.records import PageRecord, SiteInfo
     from pictify_ssg.core.report import BuildReport
     from pictify_ssg.core.results import CardResult, MetaTag
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BuildError",
     "BuildReport",
+    "CardBuild",
     "CardResult",
     "MetaTag",
     "PageRecord",
@@ -37,6 +38,7 @@ __all__ = [
 _HOMES = {
     "BuildError": "pictify_ssg.core.errors",
     "BuildReport": "pictify_ssg.core.report",
+    "CardBuild": "pictify_ssg.core.pipeline",
     "CardResult": "pictify_ssg.core.results",
     "MetaTag": "pictify_ssg.core.results",
     "PageRecord": "pictify_ssg.core.records",

@@ -6,6 +6,9 @@ import hashlib
 import importlib.util
 import logging
 import os
+import shutil
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -116,6 +119,7 @@ class ServiceOpener:
         self.cache_dir = cache_dir
         self.service: Service | None = None
         self.server: LocalServer | None = None
+        self._renders_dir: Path | None = None
         self._downloads: httpx.AsyncClient | None = None
 
     async def open(self, *, renders: int | None = None) -> Service:
@@ -179,17 +183,28 @@ class ServiceOpener:
             return ServerOptions(browsers=1, card_hosts=hosts)
         return ServerOptions(card_hosts=hosts)
 
-    async def _start_local(self, renders: int | None) -> Any:
+    async def _start_local(self, renders_expected: int | None) -> Any:
         import asyncio
 
         from pictify_ssg.local import LocalServer
 
         data_dir = self.cache_dir / "local-server"
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        server = LocalServer(data_dir=data_dir, options=self.local_options(renders))
+        # Rendered files are needed only until the build has downloaded them into the card
+        # cache: a folder of this process's own, removed when the server stops, keeps the
+        # cache at one copy of each card (another build sharing the cache has its own).
+        renders = render_folder(data_dir)
+        server = LocalServer(
+            data_dir=data_dir, options=self.local_options(renders_expected), files_dir=renders
+        )
         log.debug("pictify: starting the local renderer (data in %s)", data_dir)
-        await asyncio.to_thread(server.start)
+        try:
+            await asyncio.to_thread(server.start)
+        except BaseException:
+            shutil.rmtree(renders, ignore_errors=True)
+            raise
         self.server = server
+        self._renders_dir = renders
         return server
 
     async def close_clients(self) -> None:
@@ -206,3 +221,46 @@ class ServiceOpener:
         if self.server is not None:
             self.server.stop()
             self.server = None
+        if self._renders_dir is not None:
+            shutil.rmtree(self._renders_dir, ignore_errors=True)
+            self._renders_dir = None
+
+
+#: Prefix of the per-build folders of rendered files of the embedded server.
+_RENDERS_PREFIX = "renders-"
+#: A render folder of a process that is gone, left this long, is removed by the next build.
+_STALE_RENDERS_S = 3600.0
+
+
+def render_folder(data_dir: Path) -> Path:
+    """A new folder for one embedded server's rendered files, under ``data_dir``; folders
+    that killed builds left behind (their process gone, untouched for an hour) are removed
+    on the way."""
+    now = time.time()
+    try:
+        entries = list(os.scandir(data_dir))
+    except OSError:
+        entries = []
+    for entry in entries:
+        if not entry.name.startswith(_RENDERS_PREFIX) or not entry.is_dir(follow_symlinks=False):
+            continue
+        try:
+            idle = now - entry.stat(follow_symlinks=False).st_mtime > _STALE_RENDERS_S
+        except OSError:
+            continue
+        if idle and not _alive(entry.name[len(_RENDERS_PREFIX) :].split("-", 1)[0]):
+            shutil.rmtree(entry.path, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{_RENDERS_PREFIX}{os.getpid()}-", dir=data_dir))
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process ``pid`` (a folder name's part) still runs on this machine."""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, not ours to signal
+    return True

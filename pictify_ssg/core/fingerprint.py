@@ -27,6 +27,7 @@ def card_fingerprint(
     height: int,
     format: str,
     quality: float,
+    options: Mapping[str, str] | None = None,
 ) -> str:
     """The sha256 hex digest identifying one card image.
 
@@ -39,6 +40,8 @@ def card_fingerprint(
         height: Card height.
         format: Image format.
         quality: Image quality.
+        options: Further settings that change the image; left out of the digest when empty,
+            so adding one keeps the fingerprints of every card that does not use it.
     """
     payload = {
         "schema": SCHEMA_VERSION,
@@ -49,6 +52,8 @@ def card_fingerprint(
         "format": format,
         "quality": round(quality, 4),
     }
+    if options:
+        payload["options"] = dict(options)
     return hashlib.sha256(canonical_json(payload)).hexdigest()
 
 

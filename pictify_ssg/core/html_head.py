@@ -89,6 +89,9 @@ def inject_meta_tags(html: str, tags: Sequence[MetaTag]) -> str:
     tags (``og:title``, ``og:description``...) are added only where the page lacks them.
     Running it twice gives the same page. A page without ``<head>`` gets one.
 
+    Only the head is searched and edited (the body of a long page is copied once, never
+    scanned), so the cost per page follows the size of its head.
+
     Args:
         html: The page.
         tags: The tags from :class:`~pictify_ssg.core.results.CardResult`.
@@ -96,48 +99,61 @@ def inject_meta_tags(html: str, tags: Sequence[MetaTag]) -> str:
     Returns:
         The page with the tags; unchanged when ``tags`` is empty and no old block exists.
     """
+    bounds = _head_bounds(html)
+    if bounds is None:
+        # No head: our block (always written inside a head) cannot be there either.
+        return _insert_new_head(html, _render_block(tags)) if tags else html
+    start, end = bounds
+    head = html[start:end]
     # 1. Drop our previous block, remembering where it was.
-    previous = _BLOCK.search(html)
+    previous = _BLOCK.search(head)
     anchor: int | None = None
     if previous:
         anchor = previous.start()
-        html = html[: previous.start()] + html[previous.end() :]
-    if not tags:
+        head = head[: previous.start()] + head[previous.end() :]
+    if tags:
+        head = _edit_head(head, tags, anchor)
+    elif previous is None:
         return html
+    return html[:start] + head + html[end:]
 
-    bounds = _head_bounds(html)
-    if bounds is None:
-        return _insert_new_head(html, _render_block(tags))
-    start, end = bounds
 
+def _edit_head(head: str, tags: Sequence[MetaTag], anchor: int | None) -> str:
+    """The head with the theme's image tags removed and our block added (at ``anchor``, the
+    place of our previous block, when there was one; else at the end)."""
     # 2. Look at the theme's own meta tags in the head, outside comments and scripts.
-    opaque = _opaque_spans(html, start, end)
+    opaque = _opaque_spans(head, 0, len(head))
     present: set[str] = set()
     removals: list[tuple[int, int]] = []
-    for match in _META.finditer(html, start, end):
+    for match in _META.finditer(head):
         if any(a <= match.start() < b for a, b in opaque):
             continue
         key = _meta_key(match.group(0))
         if key is None:
             continue
         if _is_replaced(key):
-            removals.append(_line_span(html, match.start(), match.end()))
+            removals.append(_line_span(head, match.start(), match.end()))
         else:
             present.add(key)
 
     wanted = [t for t in tags if _is_replaced(t.key.lower()) or t.key.lower() not in present]
     block = _render_block(wanted)
 
-    # 3. Remove replaced tags back to front so earlier offsets stay valid.
-    insert_at = anchor if anchor is not None and start <= anchor <= end else None
-    for a, b in reversed(removals):
-        html = html[:a] + html[b:]
-        if insert_at is not None and insert_at > a:
-            insert_at -= min(b, insert_at) - a
-        end -= b - a
+    # 3. Keep what lies between the removed tags, adjusting the anchor as text goes.
+    parts: list[str] = []
+    kept_until = 0
+    insert_at = anchor
+    for a, b in removals:
+        parts.append(head[kept_until:a])
+        if anchor is not None and a < anchor:
+            assert insert_at is not None
+            insert_at -= min(b, anchor) - a
+        kept_until = b
+    parts.append(head[kept_until:])
+    head = "".join(parts)
     if insert_at is None:
-        insert_at = end
-    return html[:insert_at] + block + html[insert_at:]
+        insert_at = len(head)
+    return head[:insert_at] + block + head[insert_at:]
 
 
 def _insert_new_head(html: str, block: str) -> str:

@@ -12,7 +12,7 @@ import asyncio
 import concurrent.futures
 import threading
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -32,36 +32,15 @@ class LoopThread:
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run ``coro`` on the loop and wait for its result (exceptions propagate)."""
+        return self.submit(coro).result()
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> Running[T]:
+        """Start ``coro`` on the loop; the caller goes on and collects it with
+        :meth:`Running.result` (a build rendering cards while the site generator works)."""
         if threading.current_thread() is self._thread:
             coro.close()
             raise RuntimeError("Pipeline.build() cannot be called from its own event loop")
-        started, finished = threading.Event(), threading.Event()
-
-        async def watched() -> T:
-            started.set()
-            try:
-                return await coro
-            finally:
-                finished.set()
-
-        future = asyncio.run_coroutine_threadsafe(watched(), self._loop)
-        try:
-            # Short waits: a Ctrl+C the kernel hands to another thread is still seen here
-            # (Python runs signal handlers in the main thread, between waits).
-            done: set[concurrent.futures.Future[T]] = set()
-            while not done:
-                done, _ = concurrent.futures.wait([future], timeout=0.25)
-            return future.result()
-        except BaseException:
-            # Ctrl+C (or any error of the waiting thread): stop the build instead of letting it
-            # run on behind the caller, which would then close the clients and the cache under
-            # it and log a failure for every page. The cancelled build stores nothing more.
-            future.cancel()
-            if started.wait(timeout=1.0):
-                finished.wait(timeout=CANCEL_GRACE)
-            else:
-                coro.close()  # cancelled before it started: no "never awaited" warning
-            raise
+        return Running(self._loop, coro)
 
     def close(self) -> None:
         """Stop the loop and join the thread."""
@@ -70,3 +49,51 @@ class LoopThread:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
         self._loop.close()
+
+
+class Running(Generic[T]):
+    """A coroutine running on a :class:`LoopThread`, started by :meth:`LoopThread.submit`."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T]) -> None:
+        self._started, self._finished = threading.Event(), threading.Event()
+        self._coro = coro
+
+        async def watched() -> T:
+            self._started.set()
+            try:
+                return await coro
+            finally:
+                self._finished.set()
+
+        self._future = asyncio.run_coroutine_threadsafe(watched(), loop)
+
+    def done(self) -> bool:
+        """Whether it has finished (result or error)."""
+        return self._future.done()
+
+    def result(self) -> T:
+        """Wait for it and return its result (its exception propagates).
+
+        A ``KeyboardInterrupt`` (or any error of the waiting thread) cancels it instead of
+        letting it run on behind the caller, which would then close the clients and the
+        cache under it and log a failure for every page. The cancelled build stores nothing
+        more.
+        """
+        try:
+            # Short waits: a Ctrl+C the kernel hands to another thread is still seen here
+            # (Python runs signal handlers in the main thread, between waits).
+            done: set[concurrent.futures.Future[T]] = set()
+            while not done:
+                done, _ = concurrent.futures.wait([self._future], timeout=0.25)
+            return self._future.result()
+        except BaseException:
+            self.cancel()
+            raise
+
+    def cancel(self) -> None:
+        """Cancel it and give it :data:`CANCEL_GRACE` seconds to unwind."""
+        self._future.cancel()
+        if self._started.wait(timeout=1.0):
+            self._finished.wait(timeout=CANCEL_GRACE)
+        else:
+            self._coro.close()  # cancelled before it started: no "never awaited" warning

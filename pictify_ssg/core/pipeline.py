@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
 from pictify_ssg.core.backend import BackendChoice, ServiceOpener, choose_backend
 from pictify_ssg.core.errors import BuildError, StoreError
-from pictify_ssg.core.loop import LoopThread
+from pictify_ssg.core.loop import LoopThread, Running
 from pictify_ssg.core.records import PageRecord, SiteInfo
 from pictify_ssg.core.report import BuildReport
+from pictify_ssg.core.results import CardResult
 from pictify_ssg.core.run import BuildRun
 from pictify_ssg.core.settings import Settings
 from pictify_ssg.core.store import Store
@@ -46,6 +48,7 @@ class Pipeline:
         self._opener: ServiceOpener | None = None
         self._warned: set[str] = set()
         self._closed = False
+        self._running: CardBuild | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -61,7 +64,13 @@ class Pipeline:
         self.close()
 
     def close(self) -> None:
-        """Close the clients, stop the local server and close the cache (idempotent)."""
+        """Close the clients, stop the local server and close the cache (idempotent).
+
+        A build started with :meth:`start` and not waited for is cancelled first.
+        """
+        running, self._running = self._running, None
+        if running is not None:
+            running.cancel()
         with self._lock:
             if self._closed:
                 return
@@ -92,8 +101,35 @@ class Pipeline:
             BuildError: When cards failed and ``on_error`` is ``"fail"``, or the cache
                 cannot be used.
         """
+        return self.start(pages, site, background=False).wait()
+
+    def start(
+        self, pages: Iterable[PageRecord], site: SiteInfo, *, background: bool = True
+    ) -> CardBuild:
+        """Begin one site build; cards that need rendering render in the background.
+
+        Everything up to rendering happens before this returns (cache lookups, fingerprints),
+        so :attr:`CardBuild.report` already holds every page's card URL and tags: a card's
+        file name comes from its fingerprint. The site generator writes its pages with them
+        while the cards render, and calls :meth:`CardBuild.wait` at the end of its build;
+        pages whose card then failed are listed by :meth:`CardBuild.changed`, to be written
+        again. A build with nothing to render (or with cards hosted by Pictify, whose URLs
+        come from the service) finishes before this returns.
+
+        Args:
+            pages: Every page of the build.
+            site: The site.
+            background: ``False`` finishes the build before returning.
+
+        Raises:
+            BuildError: As :meth:`build`; with ``background``, errors of the rendering part
+                are raised by :meth:`CardBuild.wait`.
+        """
         page_list = list(pages)
         _check_unique(page_list)
+        previous, self._running = self._running, None
+        if previous is not None:
+            previous.cancel()  # a rebuild under `mkdocs serve` that never waited
         with self._lock:
             if self._closed:
                 raise RuntimeError("this Pipeline is closed")
@@ -101,7 +137,7 @@ class Pipeline:
                 report = BuildReport(backend="disabled")
                 for page in page_list:
                     report.outcomes[page.key] = "skipped"
-                return report
+                return CardBuild(report)
             # Once per build, not once per pipeline: `mkdocs serve --strict` must fail every
             # rebuild that still has the problem, as MkDocs does for its own warnings.
             self._warned.clear()
@@ -120,16 +156,18 @@ class Pipeline:
             )
             if self._loop is None:
                 self._loop = LoopThread()
-            try:
-                report = self._loop.run(run.run(page_list))
-            except (StoreError, sqlite3.DatabaseError) as exc:
-                # Damage that appeared after the cache was opened and checked.
-                raise BuildError(
-                    f"pictify: the card cache at {store.directory} failed ({exc}); delete that "
-                    "folder to start with an empty cache"
-                ) from None
-            report.warnings[:0] = [w for w in choice.warnings if w not in report.warnings]
-            return report
+            with _store_errors(store):
+                self._loop.run(run.plan(page_list))
+            provisional = None
+            if background and run.to_render and choice.hosting == "site":
+                provisional = run.provisional()
+            build = CardBuild(provisional, running=self._loop.submit(run.complete()), store=store)
+            build.extra_warnings = list(choice.warnings)
+            if provisional is None:
+                build.wait()
+            else:
+                self._running = build
+            return build
 
     def _open(self, config_dir: Path) -> tuple[BackendChoice, ServiceOpener, Store]:
         if self._choice is None:
@@ -151,6 +189,88 @@ class Pipeline:
         if message not in self._warned:
             self._warned.add(message)
             log.warning("%s", message)
+
+
+class CardBuild:
+    """One build's cards, possibly still rendering (see :meth:`Pipeline.start`).
+
+    Attributes:
+        report: The provisional report while cards render (every page's card as it will be
+            when they all succeed), the final one after :meth:`wait`.
+    """
+
+    def __init__(
+        self,
+        report: BuildReport | None,
+        *,
+        running: Running[BuildReport] | None = None,
+        store: Store | None = None,
+    ) -> None:
+        self.report = report if report is not None else BuildReport()
+        self._provisional = report
+        self._running = running
+        self._store = store
+        self._final: BuildReport | None = report if running is None else None
+        self.extra_warnings: list[str] = []
+
+    @property
+    def pending(self) -> bool:
+        """Whether cards are still rendering (:meth:`wait` has not returned yet)."""
+        return self._final is None
+
+    def wait(self) -> BuildReport:
+        """Wait for the cards, publish them and return the final report.
+
+        Raises:
+            BuildError: When cards failed and ``on_error`` is ``"fail"``, or the cache
+                failed.
+        """
+        if self._final is not None:
+            return self._final
+        assert self._running is not None
+        assert self._store is not None
+        with _store_errors(self._store):
+            report = self._running.result()
+        report.warnings[:0] = [w for w in self.extra_warnings if w not in report.warnings]
+        self._final = self.report = report
+        return report
+
+    def cancel(self) -> None:
+        """Stop rendering (cards rendered so far stay cached; nothing is published)."""
+        if self._final is None and self._running is not None:
+            self._running.cancel()
+
+    def changed(self) -> dict[str, CardResult | None]:
+        """Pages whose card differs from the provisional report, after :meth:`wait`: their
+        card failed (now the previous card, the fallback or none) or came out another size.
+        The site generator writes these pages' tags again. Empty for a build that finished
+        before :meth:`Pipeline.start` returned."""
+        if self._provisional is None or self._final is None:
+            return {}
+        before, after = self._provisional.cards, self._final.cards
+        return {
+            key: after.get(key)
+            for key in before.keys() | after.keys()
+            if _differs(before.get(key), after.get(key))
+        }
+
+
+def _differs(before: CardResult | None, after: CardResult | None) -> bool:
+    if before is None or after is None:
+        return before is not after
+    return (before.url, before.tags) != (after.url, after.tags)
+
+
+@contextlib.contextmanager
+def _store_errors(store: Store) -> Iterator[None]:
+    """Damage that appeared after the cache was opened and checked, as a clear BuildError."""
+    try:
+        yield
+    except (StoreError, sqlite3.DatabaseError) as exc:
+        raise BuildError(
+            f"pictify: the card cache at {store.directory} failed ({exc}); delete that "
+            "folder to start with an empty cache"
+        ) from None
 
 
 def _check_unique(pages: list[PageRecord]) -> None:

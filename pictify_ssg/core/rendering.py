@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,11 +42,22 @@ class RenderOptions:
     """Fetch the card bytes (``hosting: site``)."""
 
 
+#: Stores one rendered card (its bytes, optimised, into the cache) as soon as it arrives, so
+#: cards are encoded while the service renders the next ones and no build holds every card's
+#: bytes at once. Returns ``None`` when stored, else why the card could not be kept.
+KeepCard = Callable[[str, Rendered], Awaitable["str | None"]]
+
+
+async def _keep_nothing(fingerprint: str, card: Rendered) -> str | None:
+    return None
+
+
 @dataclass
 class RenderOutcome:
     """What happened to the distinct cards of one build."""
 
     done: dict[str, Rendered] = field(default_factory=dict)
+    """Cards rendered and kept, by fingerprint (their bytes already handed to ``keep``)."""
     failed: dict[str, str] = field(default_factory=dict)
     batches: int = 0
     direct: int = 0
@@ -131,6 +142,7 @@ class Renderer:
         uids: Template key -> Pictify uid.
         options: What to render.
         progress: Called with the number of cards finished (success or failure).
+        keep: Stores each card as it arrives (see :data:`KeepCard`).
     """
 
     def __init__(
@@ -140,8 +152,10 @@ class Renderer:
         uids: Mapping[str, str],
         options: RenderOptions,
         progress: Callable[[int], None] = lambda n: None,
+        keep: KeepCard = _keep_nothing,
     ) -> None:
         self.service = service
+        self.keep = keep
         self.store = store
         self.uids = uids
         self.options = options
@@ -222,7 +236,7 @@ class Renderer:
         except Exception as exc:  # noqa: BLE001 - recorded for this card, not raised
             self._fail(job, f"the card was rendered but could not be downloaded: {exc}", final=True)
             return []
-        self._succeed(job, card)
+        await self._succeed(job, card)
         return []
 
     def _trip(self, exc: BaseException) -> bool:
@@ -239,10 +253,17 @@ class Renderer:
         if final:
             self.progress(1)
 
-    def _succeed(self, job: RenderJob, card: Rendered) -> None:
+    async def _succeed(self, job: RenderJob, card: Rendered) -> None:
         self._succeeded = True
+        problem = await self.keep(job.fingerprint, card)
+        if problem is not None:
+            # Rendered but not usable (say, not an image): another render would be billed
+            # again for the same answer, so the card fails for this build.
+            self._fail(job, problem, final=True)
+            return
         self.outcome.failed.pop(job.fingerprint, None)
-        self.outcome.done[job.fingerprint] = card
+        # The bytes are in the cache now; keeping them here too would hold every card.
+        self.outcome.done[job.fingerprint] = Rendered(card.url, card.width, card.height)
         self.progress(1)
 
     async def _fetch(self, card: Rendered, *, attempts: int = 1) -> Rendered:
@@ -318,7 +339,7 @@ class Renderer:
         except (httpx.HTTPError, RuntimeError) as exc:
             self._fail(job, _describe(exc), final=False)
             return False
-        self._succeed(job, card)
+        await self._succeed(job, card)
         return True
 
     async def _batch(self, jobs: tuple[RenderJob, ...]) -> list[RenderJob]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,11 +15,14 @@ from typing import Any
 from pictify_ssg.core.backend import BackendChoice, ServiceOpener
 from pictify_ssg.core.cards import (
     Card,
-    bytes_key,
     load_card,
+    load_cards,
     publish_card_file,
+    read_image,
     record_key,
+    replace_image,
     save_card,
+    sweep_card_files,
 )
 from pictify_ssg.core.errors import BuildError, PageError
 from pictify_ssg.core.fingerprint import card_fingerprint, sha256_bytes
@@ -24,6 +30,7 @@ from pictify_ssg.core.gallery import write_gallery
 from pictify_ssg.core.markup import inline_html
 from pictify_ssg.core.overrides import PageOverrides, read_overrides
 from pictify_ssg.core.planner import RenderJob
+from pictify_ssg.core.png_optimize import optimize_png
 from pictify_ssg.core.publish import (
     Fallback,
     card_file_name,
@@ -127,8 +134,17 @@ class BuildRun:
         self.template_errors: dict[str, str] = {}
         self.service: Service | None = None
         self.rendered: set[str] = set()
+        self.kept: dict[str, Card] = {}  # fingerprint -> card rendered and stored this build
+        self._executor: ThreadPoolExecutor | None = None  # for encoding cards
         self.file_sizes: dict[str, int] = {}  # card file name -> bytes, published this build
         self.oversized: dict[str, int] = {}  # page key -> bytes of its card file, over the limit
+        self._default: _TemplateRef | None = None
+        # Filled by plan(), used by complete().
+        self._start = 0.0
+        self._pages: Sequence[PageRecord] = ()
+        self._entries: list[_Entry] = []
+        self._cards: dict[str, Card] = {}
+        self._missing: list[_Entry] = []
         self.folders = SiteFolders.of(
             config_dir,
             [
@@ -151,6 +167,11 @@ class BuildRun:
         return resolve_path(self.config_dir, value)
 
     def _default_template(self) -> _TemplateRef:
+        if self._default is None:
+            self._default = self._find_default_template()
+        return self._default
+
+    def _find_default_template(self) -> _TemplateRef:
         if self.s.template:
             return _TemplateRef("uid", self.s.template, "option 'template'")
         if self.s.template_file:
@@ -179,17 +200,61 @@ class BuildRun:
     # -- the build ----------------------------------------------------------------------------
 
     async def run(self, pages: Sequence[PageRecord]) -> BuildReport:
-        start = time.monotonic()
-        entries = self._collect(pages)
-        await self._resolve_templates(entries)
-        self._fingerprint(entries)
-        cards, missing = self._lookup(entries)
+        """The whole build: :meth:`plan`, then :meth:`complete`."""
+        await self.plan(pages)
+        return await self.complete()
+
+    async def plan(self, pages: Sequence[PageRecord]) -> None:
+        """Everything up to rendering: pages, templates, fingerprints, cache lookups."""
+        self._start = time.monotonic()
+        self._pages = pages
+        self._entries = self._collect(pages)
+        await self._resolve_templates(self._entries)
+        self._fingerprint(self._entries)
+        self._cards, self._missing = self._lookup(self._entries)
+
+    @property
+    def to_render(self) -> int:
+        """Distinct cards :meth:`complete` will render (known after :meth:`plan`)."""
+        return len(self._missing)
+
+    def provisional(self) -> BuildReport:
+        """The results as they will be when every missing card renders, before rendering.
+
+        A card's file name comes from its fingerprint, so its URL and tags are known before
+        it exists: the site generator writes its pages with these while the cards render.
+        Pages whose card then fails differ in :meth:`complete`'s report, and are rewritten.
+        Pages that already failed (bad front matter) have no card here.
+        """
+        report = BuildReport(backend=self.report.backend)
+        report.cards.update(self.report.cards)  # explicit images, known at collection
+        fmt = self.s.format
+        for entry in self._entries:
+            if entry.error is not None or not entry.fingerprint:
+                continue
+            card = self._cards.get(entry.fingerprint)
+            if card is None:
+                card = Card(entry.fingerprint, None, self.s.width, self.s.height, fmt)
+            name = card_file_name(card.fingerprint, card.format)
+            url = public_url(self.site_url, entry.page, f"{self.s.output_dir}/{name}")
+            origin: Origin = "cached" if entry.fingerprint in self._cards else "rendered"
+            report.cards[entry.page.key] = self._result(entry, card, url, origin)
+        return report
+
+    async def complete(self) -> BuildReport:
+        """Render what is missing, publish every card and report (after :meth:`plan`)."""
+        cards = dict(self._cards)
         failures: dict[str, str] = {}
-        if missing:
-            rendered, failures = await self._render(missing)
-            cards.update(rendered)
-        self._publish(pages, entries, cards, failures)
-        self._finish(start)
+        try:
+            if self._missing:
+                rendered, failures = await self._render(self._missing)
+                cards.update(rendered)
+            await self._upgrade_images(cards)
+        finally:
+            if self._executor is not None:
+                self._executor.shutdown(wait=False)
+        self._publish(self._pages, self._entries, cards, failures)
+        self._finish(self._start)
         return self.report
 
     def _collect(self, pages: Sequence[PageRecord]) -> list[_Entry]:
@@ -351,6 +416,11 @@ class BuildRun:
                 height=self.s.height,
                 format=self.s.format,
                 quality=self.s.quality,
+                # Only a non-default mode counts: the default keeps existing fingerprints (cards
+                # cached before optimisation are optimised in place, not rendered again).
+                options={"png_optimize": self.s.png_optimize}
+                if self.s.format == "png" and self.s.png_optimize != "palette"
+                else None,
             )
 
     def _template_identity(self, template: TemplateVersion) -> dict[str, str]:
@@ -365,21 +435,20 @@ class BuildRun:
         card = load_card(self.store, fingerprint, need_bytes=self.choice.hosting == "site")
         if card is not None:
             self.used_keys.add(record_key(fingerprint))
-            if card.has_bytes:
-                self.used_keys.add(bytes_key(fingerprint))
         return card
 
     def _lookup(self, entries: Sequence[_Entry]) -> tuple[dict[str, Card], list[_Entry]]:
-        cards: dict[str, Card] = {}
+        wanted = list(dict.fromkeys(e.fingerprint for e in entries if e.fingerprint))
+        # One query per 900 cards, not one per page (see Store.get_json_many).
+        cards = load_cards(self.store, wanted, need_bytes=self.choice.hosting == "site")
+        self.used_keys.update(record_key(fp) for fp in cards)
         missing: list[_Entry] = []
+        seen: set[str] = set()
         for entry in entries:
-            if not entry.fingerprint or entry.fingerprint in cards:
-                continue
-            card = self._cached(entry.fingerprint)
-            if card is None:
-                missing.append(entry)
-            else:
-                cards[entry.fingerprint] = card
+            fp = entry.fingerprint
+            if fp and fp not in cards and fp not in seen:
+                seen.add(fp)
+                missing.append(entry)  # one entry per distinct missing fingerprint
         return cards, missing
 
     # -- rendering ----------------------------------------------------------------------------
@@ -432,7 +501,7 @@ class BuildRun:
             outcome.failed.update(retried.failed)
         failures.update(outcome.failed)
         self.rendered.update(outcome.done)
-        return {fp: self._keep(fp, card) for fp, card in outcome.done.items()}, failures
+        return {fp: self.kept[fp] for fp in outcome.done if fp in self.kept}, failures
 
     async def _reupload(self, service: Service, keys: set[str], uids: dict[str, str]) -> None:
         for key in keys:
@@ -459,7 +528,7 @@ class BuildRun:
             download=self.choice.hosting == "site",
         )
         progress = Progress(len({j.fingerprint for j in jobs}))
-        renderer = Renderer(service, self.store, uids, options, progress.advance)
+        renderer = Renderer(service, self.store, uids, options, progress.advance, self._keep)
         try:
             outcome = await renderer.run(jobs)
         finally:
@@ -484,9 +553,47 @@ class BuildRun:
             self.used_keys.add(file_record_key(service.identity, service.account, template.path))
         return uid
 
-    def _keep(self, fingerprint: str, card: Rendered) -> Card:
-        """Store a rendered card (only successes are ever stored)."""
-        return save_card(self.store, fingerprint, card, format=self.s.format)
+    async def _keep(self, fingerprint: str, card: Rendered) -> str | None:
+        """Optimise and store a rendered card as soon as it arrives (only successes are ever
+        stored); ``None`` when kept, else why it cannot be used."""
+        optimized = None
+        if card.data is not None and self.s.format == "png":
+            data = await self._encode(card.data)
+            card = Rendered(card.url, card.width, card.height, data)
+            optimized = self.s.png_optimize
+        saved = save_card(self.store, fingerprint, card, format=self.s.format, optimized=optimized)
+        if card.data is not None and not saved.has_bytes:
+            return "the renderer's answer is not a PNG, JPEG or WebP image"
+        self.kept[fingerprint] = saved
+        return None
+
+    async def _encode(self, data: bytes) -> bytes:
+        """The optimised PNG, encoded on a worker thread: Pillow releases the GIL while it
+        decodes, quantises and compresses, so cards are encoded while the renderer works on
+        the next ones and the event loop keeps serving downloads."""
+        if self._executor is None:
+            workers = max(1, min(4, (os.cpu_count() or 1)))
+            self._executor = ThreadPoolExecutor(workers, thread_name_prefix="pictify-encode")
+        loop = asyncio.get_running_loop()
+        mode = self.s.png_optimize
+        result = await loop.run_in_executor(self._executor, optimize_png, data, mode)
+        return result.data
+
+    async def _upgrade_images(self, cards: dict[str, Card]) -> None:
+        """Optimise PNG cards cached before cards were optimised (once; no render needed)."""
+        if self.s.png_optimize == "off":
+            return
+        old = [c for c in cards.values() if c.has_bytes and c.format == "png" and not c.optimized]
+
+        async def upgrade(card: Card) -> None:
+            data = read_image(self.store, card)
+            if data is not None:
+                smaller = await self._encode(data)
+                cards[card.fingerprint] = replace_image(
+                    self.store, card, smaller, optimized=self.s.png_optimize
+                )
+
+        await asyncio.gather(*(upgrade(card) for card in old))
 
     def _check_size(self, page: PageRecord, name: str) -> None:
         """Note a page whose card file is over ``size_warning_kb``: every build checks every
@@ -530,6 +637,7 @@ class BuildRun:
         sources: dict[str, str] = {}
         page_records: dict[str, object] = {}
         fallback = self._fallback(written)
+        stored = self.store.get_json_many(self._page_record_key(e.page) for e in entries)
         for entry in entries:
             page = entry.page
             card = cards.get(entry.fingerprint) if entry.error is None else None
@@ -541,7 +649,7 @@ class BuildRun:
                 record = {"fingerprint": card.fingerprint}
                 # A warm build must not rewrite every page's record: only changed ones are
                 # written; unchanged ones are kept alive by the touch at the end of the build.
-                if self.store.get_json(key) != record:
+                if stored.get(key) != record:
                     page_records[key] = record
                 else:
                     self.used_keys.add(key)
@@ -566,19 +674,7 @@ class BuildRun:
                         continue
                     self._outcome(page, "skipped" if skipping else "failed")
                     continue
-            mime = mime_type(card.format)
-            self.report.cards[page.key] = CardResult(
-                url=url,
-                width=card.width,
-                height=card.height,
-                type=mime,
-                alt=self._alt(entry.title),
-                origin=origin,
-                tags=self._tags(
-                    page, url, card.width, card.height, mime, entry.title, entry.description
-                ),
-                fingerprint=card.fingerprint,
-            )
+            self.report.cards[page.key] = self._result(entry, card, url, origin)
             self._outcome(page, origin)
         if page_records:
             self.store.set_json_many(page_records)
@@ -594,6 +690,22 @@ class BuildRun:
                 sources=sources,
             )
 
+    def _result(self, entry: _Entry, card: Card, url: str, origin: Origin) -> CardResult:
+        mime = mime_type(card.format)
+        page = entry.page
+        return CardResult(
+            url=url,
+            width=card.width,
+            height=card.height,
+            type=mime,
+            alt=self._alt(entry.title),
+            origin=origin,
+            tags=self._tags(
+                page, url, card.width, card.height, mime, entry.title, entry.description
+            ),
+            fingerprint=card.fingerprint,
+        )
+
     def _card_url(
         self, page: PageRecord, card: Card, written: set[str], sources: dict[str, str]
     ) -> str | None:
@@ -603,9 +715,11 @@ class BuildRun:
         name = card_file_name(card.fingerprint, card.format)
         if name not in written:
             # Streamed from the store one card at a time (never all cards in memory at once).
-            if publish_card_file(self.store, card.fingerprint, self.out_dir / name) is None:
+            if publish_card_file(self.store, card, self.out_dir / name) is None:
                 return None
             written.add(name)
+            if card.size:
+                self.file_sizes[name] = card.size
         sources[page.key] = name
         self._check_size(page, name)
         if not self.site_url:
@@ -694,7 +808,9 @@ class BuildRun:
             self.service.calls.clear()
         if self.used_keys:
             self.store.touch(sorted(self.used_keys))
-        self.store.prune()
+        removed = self.store.prune()
+        if self.choice.hosting == "site":
+            sweep_card_files(self.store, records_removed=removed)
         self.report.duration = time.monotonic() - start
         # The message is exactly the summary line (no arguments): adapters that show it their
         # own way take record.getMessage() as is.

@@ -15,6 +15,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -42,6 +43,15 @@ _FRIENDLY = {
     "dict_type": "must be a mapping of name: value",
 }
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
+#: What to write instead of an empty path, per option.
+_EMPTY_PATH = {
+    "template_file": "is empty; name the card template, e.g. card.html (relative to the site "
+    "config folder), or remove the option to use the built-in design",
+    "fallback_image": "is empty; name an image file (relative to the site config folder) or "
+    "an https:// URL, or remove the option",
+    "cache_dir": "is empty; name a folder such as .cache/pictify (the default), or remove the "
+    "option",
+}
 
 
 def _api_key_from_env() -> SecretStr | None:
@@ -126,6 +136,12 @@ class Settings(BaseModel):
 
     quality: float = Field(default=0.9, ge=0.1, le=1.0)
     """Image quality from 0.1 to 1.0 (JPEG and WebP)."""
+
+    png_optimize: Literal["palette", "lossless", "off"] = "palette"
+    """How PNG cards are shrunk before they go into the site: ``palette`` (256 colours when
+    that keeps them at 38 dB PSNR or better, which looks the same and is 3-20x smaller; else
+    lossless), ``lossless`` (the same pixels, better compressed) or ``off`` (the renderer's
+    bytes as they are)."""
 
     variables: dict[str, str | None] = Field(default_factory=dict)
     """Template variable -> Jinja2 text over ``page`` and ``site``, merged over the defaults
@@ -263,6 +279,15 @@ class Settings(BaseModel):
                     f"{value!r} looks like a file; use 'template_file' for a local template "
                     "('template' is a Pictify template uid)"
                 )
+        return value
+
+    @field_validator("template_file", "fallback_image", "cache_dir", mode="before")
+    @classmethod
+    def _not_empty_path(cls, value: Any, info: ValidationInfo) -> Any:
+        # An empty path is the config folder itself: the file options would then report "is
+        # a folder", and cache_dir would scatter the cache among the site's own files.
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(_EMPTY_PATH[info.field_name or ""])
         return value
 
     @field_validator("base_url")

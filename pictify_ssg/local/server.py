@@ -52,6 +52,7 @@ class _Runtime:
         self,
         *,
         data_dir: str | Path | None,
+        files_dir: str | Path | None,
         api_keys: Iterable[str] | None,
         host: str,
         port: int,
@@ -65,7 +66,10 @@ class _Runtime:
         # render would fail, and a caller learns that once here rather than per card.
         executable = resolve_chromium()
         self.api_key = keys[0] if keys else secrets.token_hex(32)
-        self.storage = Storage(Path(data_dir) if data_dir is not None else default_data_dir())
+        self.storage = Storage(
+            Path(data_dir) if data_dir is not None else default_data_dir(),
+            Path(files_dir) if files_dir is not None else None,
+        )
         self.state = ServerState(
             storage=self.storage,
             renderer=Renderer(
@@ -153,6 +157,9 @@ class LocalServer:
             other address logs a warning: the server has no TLS).
         port: TCP port; 0 picks a free one.
         options: Optional behaviours (all off by default).
+        files_dir: Where rendered files are kept (default: ``files/`` in ``data_dir``). A
+            build's embedded server uses a folder of its own, removed after the build, so
+            the card cache does not hold every card twice.
 
     Example:
         >>> with LocalServer() as server:  # doctest: +SKIP
@@ -166,8 +173,10 @@ class LocalServer:
         host: str = "127.0.0.1",
         port: int = 0,
         options: ServerOptions | None = None,
+        files_dir: str | Path | None = None,
     ) -> None:
         self._data_dir = data_dir
+        self._files_dir = files_dir
         self._api_keys = list(api_keys) if api_keys is not None else None
         self._host = host
         self._port = port
@@ -232,6 +241,7 @@ class LocalServer:
             raise LocalServerError("LocalServer is already started")
         runtime = _Runtime(
             data_dir=self._data_dir,
+            files_dir=self._files_dir,
             api_keys=self._api_keys,
             host=self._host,
             port=self._port,
@@ -320,6 +330,7 @@ def serve(
     """
     runtime = _Runtime(
         data_dir=data_dir,
+        files_dir=None,
         api_keys=api_keys,
         host=host,
         port=port,

@@ -129,14 +129,15 @@ class Storage:
 
     Args:
         data_dir: Root directory; created (owner-only) when missing.
+        files_dir: Where rendered files go (default: ``data_dir/files``).
 
     Raises:
         DataDirError: The directory or its database cannot be created or opened.
     """
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, files_dir: Path | None = None) -> None:
         self.data_dir = data_dir
-        self.files_dir = data_dir / "files"
+        self.files_dir = files_dir if files_dir is not None else data_dir / "files"
         self.database = data_dir / DATABASE_NAME
         self._lock = threading.Lock()
         try:

@@ -323,3 +323,41 @@ def test_dirty_build_keeps_the_cards_of_unchanged_pages(tmp_path: Path) -> None:
     for src in PAGES:
         url = meta_values(soup(page_file(site_dir, src)), "property", "og:image")[0]
         assert local_file(site_dir, SITE_URL, url).exists(), src
+
+
+def test_cards_failing_while_pages_are_written_leave_no_page_pointing_at_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cards render while MkDocs writes the pages, with the tags of cards not made yet. A
+    # service that then refuses every render: each page's tags are written again, with the
+    # fallback image.
+    from PIL import Image
+
+    from pictify_ssg.local import LocalServer, ServerOptions
+
+    fallback = tmp_path / "fallback.png"
+    Image.new("RGB", (1200, 630), (20, 40, 60)).save(fallback)
+    server = LocalServer(data_dir=tmp_path / "server", options=ServerOptions(error_rate=1.0))
+    server.start()
+    try:
+        monkeypatch.setenv("PICTIFY_API_KEY", server.api_key)
+        config = make_site(
+            tmp_path / "src",
+            tmp_path / "cache",
+            plugin_yaml=(
+                f"      backend: hosted\n      base_url: {server.base_url}\n"
+                f"      fallback_image: {fallback}\n"
+            ),
+        )
+        result = build_mkdocs(config)
+    finally:
+        server.stop()
+    assert result.report is not None
+    assert result.report.counts == {"fallback": len(PAGES)}
+    for src in PAGES:
+        page = soup(page_file(result.site_dir, src))
+        [url] = meta_values(page, "property", "og:image")
+        assert meta_values(page, "name", "twitter:image") == [url]
+        assert url == result.report.cards[src].url
+        assert local_file(result.site_dir, SITE_URL, url).is_file(), src
+        assert page.find("h1") is not None  # the rest of the page is intact

@@ -1,7 +1,8 @@
-"""Damaged caches: card bytes that are no longer the image, and a damaged local-server database.
+"""Damaged caches: card files that are no longer the image, and a damaged local-server database.
 
-The damage is done on disk, where it happens (diskcache's row or value file, SQLite's file),
-never through the store's own API, so the store cannot tidy it up on the way in.
+The damage is done on disk, where it happens (the card file, diskcache's row or value file of
+an old cache, SQLite's file), never through the store's own API, so the store cannot tidy it
+up on the way in.
 """
 
 from __future__ import annotations
@@ -69,19 +70,8 @@ def _damage_stored_value(cache: Path, key: str, damage: Damage) -> str:
     return "file"
 
 
-@pytest.fixture(params=["row", "file"])
-def where(request: pytest.FixtureRequest, site: SiteInfo) -> str:
-    """Where diskcache keeps the card bytes: in its SQLite row, or in a value file of its own.
-
-    Which one depends on the card's size (files from 32 KB); the setting diskcache keeps in its
-    database decides it here, so both kinds of damage are tried whatever the card looks like.
-    """
-    where: str = request.param
-    if where == "file":
-        Store(_cache(site)).close()
-        with contextlib.closing(sqlite3.connect(_cache(site) / "cache.db")) as db, db:
-            db.execute("UPDATE Settings SET value = 0 WHERE key = 'disk_min_file_size'")
-    return where
+def _card_files(site: SiteInfo) -> list[Path]:
+    return sorted((_cache(site) / "cards").glob("*.png"))
 
 
 def _flip(at: Callable[[int], int]) -> Damage:
@@ -93,31 +83,28 @@ def _flip(at: Callable[[int], int]) -> Damage:
 
 
 DAMAGE = [
-    pytest.param(_flip(lambda size: TAG + 16), id="flipped-header"),  # the PNG's width field
+    pytest.param(_flip(lambda size: 16), id="flipped-header"),  # the PNG's width field
     pytest.param(_flip(lambda size: size // 2), id="flipped-body"),  # only the CRC sees this
     pytest.param(lambda value: value[: len(value) // 2], id="truncated"),
-    pytest.param(lambda value: value[:TAG], id="tag-only"),
-    pytest.param(lambda value: b"", id="empty"),  # not even the tag byte
+    pytest.param(lambda value: b"", id="empty"),
 ]
 
 
 @pytest.mark.parametrize("damage", DAMAGE)
-def test_damaged_card_bytes_are_rendered_again(
+def test_damaged_card_files_are_rendered_again(
     server: LocalServer,
     settings_for: SettingsFactory,
     pages: PagesFactory,
     site: SiteInfo,
     damage: Damage,
-    where: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     settings = settings_for(server, width=WIDTH, height=HEIGHT)
     build(pages(2), settings, site)
-    with Store(_cache(site)) as store:
-        [damaged, kept] = sorted(store.keys("card-bytes:"))
-    assert _damage_stored_value(_cache(site), damaged, damage) == where
+    [damaged, _kept] = _card_files(site)
     for path in _published(site):
         path.unlink()  # a clean site folder, as `mkdocs build` starts from
+    damaged.write_bytes(damage(damaged.read_bytes()))
 
     with caplog.at_level(logging.DEBUG, logger="pictify_ssg"):
         report = build(pages(2), settings, site)
@@ -126,32 +113,109 @@ def test_damaged_card_bytes_are_rendered_again(
     assert report.counts == {"rendered": 1, "cached": 1}
     files = _published(site)
     assert [_image(path) for path in files] == [("PNG", (WIDTH, HEIGHT))] * 2
-    with Store(_cache(site)) as store:
-        stored = {store.get_bytes(damaged), store.get_bytes(kept)}
-    assert {path.read_bytes() for path in files} == stored
+    assert {path.read_bytes() for path in files} == {p.read_bytes() for p in _card_files(site)}
     [line] = [r for r in caplog.records if "is damaged" in r.getMessage()]
     assert line.levelno == logging.DEBUG
-    assert damaged in line.getMessage()
+    assert damaged.name[:64] in line.getMessage()
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
-@pytest.mark.parametrize("where", ["file"], indirect=True)
-def test_a_value_file_gone_from_the_cache_is_rendered_again(
-    server: LocalServer,
-    settings_for: SettingsFactory,
-    pages: PagesFactory,
-    site: SiteInfo,
-    where: str,
+def test_damage_that_keeps_size_and_time_is_trusted_but_a_new_time_is_checked(
+    server: LocalServer, settings_for: SettingsFactory, pages: PagesFactory, site: SiteInfo
+) -> None:
+    # The cheap check is one stat: size and modification time as recorded. A file rewritten
+    # with the same bytes (a cache folder copied without times) passes the CRC and is kept.
+    settings = settings_for(server, width=WIDTH, height=HEIGHT)
+    build(pages(1), settings, site)
+    [card] = _card_files(site)
+    card.write_bytes(card.read_bytes())  # same bytes, new time
+
+    assert build(pages(1), settings, site).counts == {"cached": 1}
+    with Store(_cache(site)) as store:
+        [key] = store.keys("card:")
+        record = store.get_json(key)
+    assert isinstance(record, dict)
+    assert record["mtime_ns"] == card.stat().st_mtime_ns  # remembered: one stat next time
+
+
+def test_a_card_file_gone_from_the_cache_is_rendered_again(
+    server: LocalServer, settings_for: SettingsFactory, pages: PagesFactory, site: SiteInfo
 ) -> None:
     settings = settings_for(server, width=WIDTH, height=HEIGHT)
     build(pages(1), settings, site)
-    with contextlib.closing(sqlite3.connect(_cache(site) / "cache.db")) as db:
-        [(filename,)] = db.execute("SELECT filename FROM Cache WHERE key LIKE 'card-bytes:%'")
-    (_cache(site) / filename).unlink()  # the row stays: present, but unreadable
+    [card] = _card_files(site)
+    card.unlink()  # the record stays: present, but its image is gone
 
     report = build(pages(1), settings, site)
 
     assert report.failed == []
+    assert report.counts == {"rendered": 1}
+    assert [_image(path) for path in _published(site)] == [("PNG", (WIDTH, HEIGHT))]
+
+
+def test_a_published_card_is_a_link_to_the_cached_one(
+    server: LocalServer, settings_for: SettingsFactory, pages: PagesFactory, site: SiteInfo
+) -> None:
+    settings = settings_for(server, width=WIDTH, height=HEIGHT)
+    build(pages(1), settings, site)
+    [published], [cached] = _published(site), _card_files(site)
+    assert published.samefile(cached)
+    assert published.stat().st_mode & 0o777 == 0o644  # a web server must read it
+    before = published.stat().st_ino
+
+    assert build(pages(1), settings, site).counts == {"cached": 1}
+    assert published.stat().st_ino == before  # in place already: not written again
+
+
+def _legacy_cache(site: SiteInfo) -> str:
+    """Turn the cache's one card into what versions before card files wrote: the bytes in a
+    diskcache entry, a record without a file time. Returns the bytes key."""
+    [card] = _card_files(site)
+    with Store(_cache(site)) as store:
+        [key] = store.keys("card:")
+        record = store.get_json(key)
+        assert isinstance(record, dict)
+        del record["mtime_ns"]
+        del record["optimized"]
+        store.set_json(key, record)
+        store.set_bytes(bytes_key(key.removeprefix("card:")), card.read_bytes())
+    card.unlink()
+    return bytes_key(key.removeprefix("card:"))
+
+
+def test_a_card_cached_inside_diskcache_moves_into_a_file_without_rendering(
+    server: LocalServer, settings_for: SettingsFactory, pages: PagesFactory, site: SiteInfo
+) -> None:
+    # Caches from before card files: nothing may be rendered again (hosted renders cost).
+    settings = settings_for(server, width=WIDTH, height=HEIGHT)
+    build(pages(1), settings, site)
+    key = _legacy_cache(site)
+
+    assert build(pages(1), settings, site).counts == {"cached": 1}
+    [card] = _card_files(site)
+    [published] = _published(site)
+    assert published.samefile(card)
+    with Store(_cache(site)) as store:
+        assert key not in store  # moved, not kept twice
+    assert build(pages(1), settings, site).counts == {"cached": 1}
+
+
+@pytest.mark.parametrize("damage", DAMAGE[:3])
+def test_a_damaged_card_inside_diskcache_is_rendered_again(
+    server: LocalServer,
+    settings_for: SettingsFactory,
+    pages: PagesFactory,
+    site: SiteInfo,
+    damage: Damage,
+) -> None:
+    settings = settings_for(server, width=WIDTH, height=HEIGHT)
+    build(pages(1), settings, site)
+    key = _legacy_cache(site)
+    _damage_stored_value(_cache(site), key, lambda value: value[:TAG] + damage(value[TAG:]))
+    for path in _published(site):
+        path.unlink()
+
+    report = build(pages(1), settings, site)
     assert report.counts == {"rendered": 1}
     assert [_image(path) for path in _published(site)] == [("PNG", (WIDTH, HEIGHT))]
 
@@ -171,24 +235,11 @@ def test_a_healthy_card_of_every_format_stays_cached(
     # would be rendered again on every build (on the user's quota, with the hosted API).
     settings = settings_for(server, width=WIDTH, height=HEIGHT, format=format)
     assert build(pages(1), settings, site).counts == {"rendered": 1}
+    [card] = (_cache(site) / "cards").iterdir()
+    card.touch()  # a new time: the full check (CRC and header) runs
     report = build(pages(1), settings, site)
     assert report.counts == {"cached": 1}
     assert [_image(path) for path in _published(site)] == [(pillow_name, (WIDTH, HEIGHT))]
-
-
-def test_a_record_saved_before_checksums_still_loads(
-    server: LocalServer, settings_for: SettingsFactory, pages: PagesFactory, site: SiteInfo
-) -> None:
-    settings = settings_for(server, width=WIDTH, height=HEIGHT)
-    build(pages(1), settings, site)
-    with Store(_cache(site)) as store:
-        [key] = store.keys("card:")
-        record = store.get_json(key)
-        assert isinstance(record, dict)
-        assert record.pop("crc32") is not None
-        store.set_json(key, record)  # what a version without checksums wrote
-
-    assert build(pages(1), settings, site).counts == {"cached": 1}
 
 
 def test_a_record_saved_before_checksums_is_still_checked(
@@ -197,14 +248,14 @@ def test_a_record_saved_before_checksums_is_still_checked(
     # Without a CRC, the length and the header still catch a damaged old entry.
     settings = settings_for(server, width=WIDTH, height=HEIGHT)
     build(pages(1), settings, site)
+    key = _legacy_cache(site)
     with Store(_cache(site)) as store:
-        [key] = store.keys("card:")
-        record = store.get_json(key)
+        [record_key_] = store.keys("card:")
+        record = store.get_json(record_key_)
         assert isinstance(record, dict)
         del record["crc32"]
-        store.set_json(key, record)
-        [damaged] = store.keys("card-bytes:")
-    _damage_stored_value(_cache(site), damaged, _flip(lambda size: TAG + 16))
+        store.set_json(record_key_, record)
+    _damage_stored_value(_cache(site), key, _flip(lambda size: TAG + 16))
 
     report = build(pages(1), settings, site)
     assert report.counts == {"rendered": 1}
@@ -253,6 +304,7 @@ def test_the_image_header_wins_over_what_the_service_reported(tmp_path: Path) ->
         assert (card.format, card.width, card.height) == ("png", 40, 20)
         loaded = load_card(store, "f" * 64, need_bytes=True)
         assert loaded == card
+        path = store.files.path(card.file_name)
         assert store.get_json(record_key("f" * 64)) == {
             "url": "u",
             "width": 40,
@@ -260,21 +312,23 @@ def test_the_image_header_wins_over_what_the_service_reported(tmp_path: Path) ->
             "format": "png",
             "size": len(data),
             "crc32": zlib.crc32(data),
+            "mtime_ns": path.stat().st_mtime_ns,
         }
-        assert bytes_key("f" * 64) in store
+        assert path.read_bytes() == data
 
 
-def test_a_render_that_is_no_image_is_stored_but_not_used_again(
+def test_a_render_that_is_no_image_is_not_cached(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # A service answering with an error page instead of a card: said once, and the next
-    # lookup is a miss (it is rendered again) instead of publishing the page as a card.
+    # A service answering with an error page instead of a card: said once, and nothing is
+    # stored, so the next lookup is a miss instead of publishing the page as a card.
     with Store(tmp_path / "cache") as store, caplog.at_level(logging.WARNING):
-        save_card(store, "e" * 64, Rendered("u", 40, 20, b"<html>502</html>"), format="png")
+        card = save_card(store, "e" * 64, Rendered("u", 40, 20, b"<html>502</html>"), format="png")
         [warning] = caplog.records
         assert "not a PNG, JPEG or WebP image" in warning.getMessage()
+        assert not card.has_bytes
         assert load_card(store, "e" * 64, need_bytes=True) is None
-        assert bytes_key("e" * 64) not in store  # dropped
+        assert not store.files.directory.exists() or not list(store.files.directory.iterdir())
 
 
 def test_damage_to_a_local_server_database_is_moved_aside(

@@ -11,6 +11,7 @@ import pictify_ssg.core
 CONTRACT = [
     "BuildError",
     "BuildReport",
+    "CardBuild",
     "CardResult",
     "MetaTag",
     "PageRecord",

@@ -49,7 +49,8 @@ def test_raw_printed_title_cannot_add_markup(tmp_path: Path, server: LocalServer
     assert report.outcomes["p.md"] == "rendered"
     pixels = _card_pixels(site, report.cards["p.md"].url)
     # The corner far from the text stays the template's white: the div is text, not an element.
-    assert pixels.getpixel((1150, 600)) == (255, 255, 255)
+    # (Within a few levels: the card is stored as a 256-colour palette.)
+    assert min(pixels.getpixel((1150, 600))) >= 250  # type: ignore[arg-type]
     # The escaped markup is printed as text: dark pixels in the first line.
     first_line = pixels.convert("L").crop((0, 0, 600, 50))
     assert first_line.getextrema() != (255, 255)

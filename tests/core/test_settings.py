@@ -44,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "title_max_length": 90,
     "description_max_length": 200,
     "size_warning_kb": 300,
+    "png_optimize": "palette",
 }
 
 

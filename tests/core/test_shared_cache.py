@@ -33,10 +33,10 @@ from pictify_ssg.core import PageRecord, Settings, SiteInfo, build
 
 real_storage = server_module.Storage
 
-def storage_when_released(data_dir):
+def storage_when_released(data_dir, files_dir=None):
     print("opening", flush=True)
     sys.stdin.readline()
-    return real_storage(data_dir)
+    return real_storage(data_dir, files_dir)
 
 server_module.Storage = storage_when_released
 cache, root, width, height, count = sys.argv[1:]

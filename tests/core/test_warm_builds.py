@@ -6,7 +6,6 @@ a few cards.
 
 from __future__ import annotations
 
-import io
 import logging
 import subprocess
 import sys
@@ -18,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pictify_ssg.core import PageRecord, Settings, SiteInfo, build
+from pictify_ssg.core import cards as cards_module
 from pictify_ssg.core.backend import ServiceOpener, choose_backend
 from pictify_ssg.core.cards import save_card
-from pictify_ssg.core.publish import copy_atomic
 from pictify_ssg.core.run import VANISHED
 from pictify_ssg.core.service import Rendered
 from pictify_ssg.core.store import Store
@@ -56,24 +55,26 @@ def set_json_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return written
 
 
-def test_warm_build_streams_cards_one_at_a_time(
+def test_warm_build_never_holds_the_cards(
     server: LocalServer, settings_for: SettingsFactory, pages: PagesFactory, site: SiteInfo
 ) -> None:
     settings = settings_for(server)
     build(pages(6), settings, site)
     # Make every cached card large (2 MiB, distinct) so holding them all would show.
     with _store(site) as store:
-        keys = store.keys("card-bytes:")
-        assert len(keys) == 6
-        # The real card with 2 MiB appended: lookups check a card's header, length and CRC,
-        # so it is saved like a render (save_card records the length and CRC of the bytes).
+        names = sorted(p.name for p in store.files.directory.iterdir())
+        assert len(names) == 6
+        # The real card with 2 MiB appended, saved like a render (save_card records the
+        # length, time and CRC of the file).
         big = {
-            key: (store.get_bytes(key) or b"") + bytes([i]) * (2 * MIB)
-            for i, key in enumerate(keys)
+            name: (store.files.read(name) or b"") + bytes([i]) * (2 * MIB)
+            for i, name in enumerate(names)
         }
-        for key, data in big.items():
-            fingerprint = key.removeprefix("card-bytes:")
-            save_card(store, fingerprint, Rendered(None, 0, 0, data), format="png")
+        for name, data in big.items():
+            fingerprint = name.removesuffix(".png")
+            save_card(
+                store, fingerprint, Rendered(None, 0, 0, data), format="png", optimized="palette"
+            )
     for path in (site.output_dir / "assets" / "social").glob("*.png"):
         path.unlink()  # a clean site folder, as `mkdocs build` starts from
 
@@ -86,36 +87,8 @@ def test_warm_build_streams_cards_one_at_a_time(
 
     assert report.counts["cached"] == 6
     assert sorted(_card_files(site).values()) == sorted(big.values())
-    # 12 MiB of cards went through; loading them (as before) would peak above that.
+    # 12 MiB of cards went into the site; reading them (as before) would peak above that.
     assert peak < 2 * MIB, f"peak {peak / MIB:.1f} MiB"
-
-
-def test_copy_atomic_streams_and_skips_identical_content(tmp_path: Path) -> None:
-    target = tmp_path / "out" / "card.png"
-    source = io.BytesIO(b"Bcard bytes")
-    source.read(1)  # positioned after a tag byte, as Store.open_bytes hands it over
-    assert copy_atomic(target, source) is True
-    assert target.read_bytes() == b"card bytes"
-    same = io.BytesIO(b"card bytes")
-    assert copy_atomic(target, same) is False
-    other = io.BytesIO(b"card bytez")
-    assert copy_atomic(target, other) is True
-    assert target.read_bytes() == b"card bytez"
-    assert [p.name for p in target.parent.iterdir()] == ["card.png"]  # no temporary left
-
-
-def test_store_open_bytes_reads_the_value_file(tmp_path: Path) -> None:
-    with Store(tmp_path / "cache") as store:
-        store.set_bytes("big", b"\x89PNG" * 20000)  # above diskcache's 32 KB file threshold
-        store.set_bytes("small", b"abc")
-        store.set_json("json", {"a": 1})
-        with store.open_bytes("big") as handle:  # type: ignore[union-attr]
-            assert isinstance(handle, io.BufferedReader)  # the file itself, not a copy
-            assert handle.read() == b"\x89PNG" * 20000
-        with store.open_bytes("small") as handle:  # type: ignore[union-attr]
-            assert handle.read() == b"abc"
-        assert store.open_bytes("json") is None  # kinds still do not mix
-        assert store.open_bytes("missing") is None
 
 
 def test_unchanged_page_records_are_not_rewritten(
@@ -152,9 +125,13 @@ def test_cached_bytes_gone_before_publishing_fail_the_page_not_the_build(
 ) -> None:
     settings = settings_for(server)
     build(pages(2), settings, site)
-    # The bytes vanish between lookup (presence) and publishing, as with a concurrent prune.
+
+    # The files vanish between lookup and publishing, as with a concurrent prune.
+    def vanished(source: Path, target: Path) -> bool:
+        raise FileNotFoundError(source)
+
     with monkeypatch.context() as patch:
-        patch.setattr(Store, "open_bytes", lambda self, key: None)
+        patch.setattr(cards_module, "place_file", vanished)
         report = build(pages(2), settings, site)
     assert report.cards == {}
     assert sorted(report.failed) == [("p0.md", VANISHED), ("p1.md", VANISHED)]
