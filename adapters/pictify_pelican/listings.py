@@ -19,7 +19,7 @@ listing as its output file (``index.html``, ``tag/python.html``), so
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,15 +101,30 @@ def _has_period_archives(generators: Iterable[Any]) -> bool:
     return False
 
 
-def collect_listings(generators: list[Any], settings: Mapping[str, Any]) -> Listings:
-    """The listing records of a build whose generators are finalized."""
+def collect_listings(
+    generators: list[Any], settings: Mapping[str, Any], *, claimed: Collection[str] = ()
+) -> Listings:
+    """The listing records of a build whose generators are finalized.
+
+    Args:
+        generators: Pelican's generators.
+        settings: Pelican's settings.
+        claimed: URLs (see :func:`normal_url`) of the articles and pages. A page saved as
+            the home page (``save_as: index.html``, Pelican's static home page) replaces the
+            index listing there, so the site card then names the first direct page nobody
+            claimed (the blog index at ``INDEX_SAVE_AS``, the archives...): the two records do
+            not share one URL.
+    """
     lang = str(settings.get("DEFAULT_LANG") or "en")
     direct = _direct_pages(settings)
     records: dict[str, PageRecord] = {}
     urls: dict[str, str] = {}
     wrappers: dict[str, Any] = {}
+    url = normal_url(str(settings.get("INDEX_URL", _INDEX)))
+    if url in claimed:
+        free = [normal_url(save_as) for save_as in direct.values()]
+        url = next((candidate for candidate in free if candidate not in claimed), url)
     if direct or _has_period_archives(generators):
-        url = normal_url(str(settings.get("INDEX_URL", _INDEX)))
         records[SITE_KEY] = PageRecord.create(
             key=SITE_KEY,
             url=url,

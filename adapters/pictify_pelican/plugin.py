@@ -10,7 +10,11 @@ Signals used, in Pelican's order:
   one core build and handed out; the build's summary line is printed once, beside Pelican's
   ``Done:`` line, at every verbosity (:mod:`pictify_pelican.summary`);
 - ``content_written``: write the tags into the ``<head>`` of each written article, page and
-  listing page (every page of a paginated listing), unless ``PICTIFY_WRITE_TAGS = False``.
+  listing page (every page of a paginated listing), unless ``PICTIFY_WRITE_TAGS = False``;
+- ``finalized``: cards that needed rendering render in the background while Pelican writes
+  (their URLs come from their fingerprints, so the tags are known before the images exist);
+  here the plugin waits for them, prints the summary line and writes the tags again into the
+  few pages whose card failed.
 
 What themes can use: ``article.og_image`` / ``page.og_image`` (see
 :mod:`pictify_pelican.content`), ``category.og_image``, ``tag.og_image`` and
@@ -25,6 +29,7 @@ Pelican-only settings (not options of the core): ``PICTIFY_INCLUDE_DRAFTS`` (def
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +42,7 @@ from pictify_pelican.listings import (
     Listings,
     collect_listings,
     listing_key,
+    normal_url,
     retarget,
     site_description,
     written_url,
@@ -45,13 +51,21 @@ from pictify_pelican.settings import (
     AdapterOptions,
     config_dir,
     is_configured,
+    pelican_build_message,
     read_settings,
     source_dirs,
 )
 from pictify_pelican.summary import SummaryLine
 
 if TYPE_CHECKING:
-    from pictify_ssg.core import BuildReport, CardResult, MetaTag, Settings, SiteInfo
+    from pictify_ssg.core import (
+        BuildReport,
+        CardBuild,
+        CardResult,
+        MetaTag,
+        Settings,
+        SiteInfo,
+    )
 
 # Under ``pelican.``: shown by Pelican's handler; `--fatal warnings` stops on them.
 log = logging.getLogger("pelican.plugins.pictify")
@@ -72,6 +86,12 @@ class RunState:
     cards: dict[str, CardResult] = field(default_factory=dict)
     report: BuildReport | None = None
     listings: Listings = field(default_factory=Listings)
+    pending: CardBuild | None = None
+    """The build while its cards render (until ``finalized``)."""
+    closing: ExitStack | None = None
+    """Closes the pipeline and prints the summary line once the cards are done."""
+    written: list[tuple[str, str, str | None]] = field(default_factory=list)
+    """``(file, card key, page URL)`` of each page written while cards rendered."""
 
 
 def register() -> None:
@@ -79,6 +99,7 @@ def register() -> None:
     signals.initialized.connect(initialized)
     signals.all_generators_finalized.connect(all_generators_finalized)
     signals.content_written.connect(content_written)
+    signals.finalized.connect(finalized)
 
 
 def initialized(pelican: Any) -> None:
@@ -125,8 +146,12 @@ def all_generators_finalized(generators: list[Any]) -> None:
         # previous card or the fallback image and names it in its one grouped warning.
         pages.append(record(content))
         by_key[content_key(content)] = content
+    # A page saved over a listing's page (a static home page) is what readers see there.
+    claimed = {normal_url(page.url) for page in pages}
     state.listings = (
-        collect_listings(generators, settings) if state.options.listing_cards else Listings()
+        collect_listings(generators, settings, claimed=claimed)
+        if state.options.listing_cards
+        else Listings()
     )
     pages.extend(state.listings.records)
     # The core logs to "pictify_ssg"; Pelican's handler sits on the root logger, so its
@@ -134,12 +159,27 @@ def all_generators_finalized(generators: list[Any]) -> None:
     # Its INFO summary is the exception: SummaryLine prints it once at any verbosity.
     # Imported here, not at the top: Pelican imports every installed namespace plugin, so a
     # site that does not use pictify must not pay for loading the pipeline.
-    from pictify_ssg.core import Pipeline
+    from pictify_ssg.core import BuildError, Pipeline
 
     summary = SummaryLine()
-    with summary, Pipeline(state.settings, config_dir=state.config_dir) as pipeline:
-        report = pipeline.build(pages, _site(settings))
+    closing = ExitStack()
+    closing.enter_context(summary)
+    try:
+        pipeline = closing.enter_context(Pipeline(state.settings, config_dir=state.config_dir))
+        build = pipeline.start(pages, _site(settings))
+    except BuildError as error:
+        closing.close()
+        # Pelican prints the message as it is: options named as pelicanconf.py spells them.
+        raise BuildError(pelican_build_message(str(error)), error.failed) from None
+    except BaseException:
+        closing.close()
+        raise
+    report = build.report
+    if build.pending:
+        state.pending, state.closing, state.written = build, closing, []
+    else:
         summary.fallback = report.summary_line
+        closing.close()
     if state.settings.gallery:
         gallery = Path(settings["OUTPUT_PATH"]) / state.settings.output_dir / "index.html"
         log.info("pictify: card gallery: %s", gallery)
@@ -163,7 +203,11 @@ def content_written(path: str, context: dict[str, Any]) -> None:
     state: RunState | None = context.get(STATE_KEY)
     if state is None or not state.options.write_tags:
         return
-    tags = _tags_for(context, state)
+    key, tags = _tags_for(context, state)
+    if key is None:
+        return
+    if state.pending is not None:
+        state.written.append((path, key, written_url(context)))
     if not tags:
         return
     from pictify_ssg.core import inject_meta_tags
@@ -175,15 +219,66 @@ def content_written(path: str, context: dict[str, Any]) -> None:
         file.write_text(updated, encoding="utf-8")
 
 
-def _tags_for(context: dict[str, Any], state: RunState) -> tuple[MetaTag, ...]:
-    """The tags for the page written with ``context`` (empty: none of our pages)."""
+def _tags_for(context: dict[str, Any], state: RunState) -> tuple[str | None, tuple[MetaTag, ...]]:
+    """The card key and tags for the page written with ``context`` (key ``None``: none of our
+    pages)."""
     content = context.get("article") or context.get("page")
     if content is not None and hasattr(content, "relative_source_path"):
         # An article's context also holds its category: never read it as a category page.
-        card = state.cards.get(content_key(content))
-        return card.tags if card is not None else ()
-    key = listing_key(context, state.listings)
-    card = state.cards.get(key) if key is not None else None
-    if key is None or card is None:
+        key = content_key(content)
+        card = state.cards.get(key)
+        return key, card.tags if card is not None else ()
+    listing = listing_key(context, state.listings)
+    if listing is None:
+        return None, ()
+    return listing, _listing_tags(state, listing, written_url(context))
+
+
+def _listing_tags(state: RunState, key: str, page_url: str | None) -> tuple[MetaTag, ...]:
+    card = state.cards.get(key)
+    if card is None:
         return ()
-    return retarget(card.tags, state.listings.urls[key], written_url(context))
+    return retarget(card.tags, state.listings.urls[key], page_url)
+
+
+def finalized(pelican: Any) -> None:
+    """Wait for the cards still rendering; write the tags again where a card failed."""
+    state: RunState | None = pelican.settings.get(STATE_KEY)
+    if state is None or state.pending is None or state.closing is None:
+        return
+    build, closing = state.pending, state.closing
+    state.pending = state.closing = None
+    from pictify_ssg.core import BuildError
+
+    with closing:  # closes the pipeline and prints the summary line, whatever happens
+        try:
+            report = build.wait()
+        except BuildError as error:
+            raise BuildError(pelican_build_message(str(error)), error.failed) from None
+        state.report = report
+        state.cards = dict(report.cards)
+        changed = build.changed()
+        if state.options.write_tags and changed:
+            _rewrite(state, changed)
+
+
+def _rewrite(state: RunState, changed: dict[str, CardResult | None]) -> None:
+    """Write the final tags into the pages written with a card that then failed."""
+    from pictify_ssg.core import inject_meta_tags
+
+    for path, key, page_url in state.written:
+        if key not in changed:
+            continue
+        card = changed[key]
+        if key in state.listings.urls:
+            tags = _listing_tags(state, key, page_url)
+        else:
+            tags = card.tags if card is not None else ()
+        file = Path(path)
+        try:
+            html = file.read_text(encoding="utf-8")
+            updated = inject_meta_tags(html, tags)
+            if updated != html:
+                file.write_text(updated, encoding="utf-8")
+        except OSError as exc:
+            log.warning("pictify: cannot write the card tags of '%s' into %s: %s", key, path, exc)

@@ -133,6 +133,24 @@ def pelican_names(problem: str) -> str:
     return problem
 
 
+_SET_OPTION = re.compile(r"\bset ([a-z_]+)\b")
+
+
+def pelican_build_message(message: str) -> str:
+    """A core build error with the options it says to set spelled as Pelican settings.
+
+    The core's cache errors end with "set cache_dir to another folder"; a Pelican user sets
+    ``PICTIFY_CACHE_DIR``, so that is the name the message must give.
+    """
+    from pictify_ssg.core import Settings
+
+    def rename(match: re.Match[str]) -> str:
+        name = match[1]
+        return f"set {setting_name(name)}" if name in Settings.model_fields else match[0]
+
+    return _SET_OPTION.sub(rename, message)
+
+
 def config_dir(settings: Mapping[str, Any]) -> Path:
     """Where relative ``PICTIFY_*`` paths start: the folder of ``pelicanconf.py``.
 

@@ -18,6 +18,7 @@ from pictify_ssg.core.report import BuildReport
 from pictify_ssg.core.results import CardResult
 from pictify_ssg.core.run import BuildRun
 from pictify_ssg.core.settings import Settings
+from pictify_ssg.core.site_checks import site_warnings
 from pictify_ssg.core.store import Store
 
 log = logging.getLogger("pictify_ssg")
@@ -143,7 +144,9 @@ class Pipeline:
             self._warned.clear()
             config_dir = self._config_dir or site.config_dir
             choice, opener, store = self._open(config_dir)
-            for message in choice.warnings:
+            # Problems of the whole site (an http site URL, pages sharing a URL): once each.
+            notes = [*choice.warnings, *site_warnings(self.settings, site, page_list)]
+            for message in notes:
                 self._warn(message)
             run = BuildRun(
                 self.settings,
@@ -162,7 +165,7 @@ class Pipeline:
             if background and run.to_render and choice.hosting == "site":
                 provisional = run.provisional()
             build = CardBuild(provisional, running=self._loop.submit(run.complete()), store=store)
-            build.extra_warnings = list(choice.warnings)
+            build.extra_warnings = notes
             if provisional is None:
                 build.wait()
             else:

@@ -97,6 +97,10 @@ def _is_permanent(exc: BaseException) -> bool:
 DOWNLOAD_ATTEMPTS = 4
 DOWNLOAD_RETRY_PAUSE_S = 0.5
 
+#: Seconds between cancelling a batch that took too long and reading its results, so items
+#: that were rendering at the cancel are collected rather than rendered a second time.
+CANCEL_GRACE_S = 2.0
+
 #: Identical service-side failures, with no success in between, after which the service is
 #: taken as down for this build (each was already retried by the client).
 BREAKER_THRESHOLD = 3
@@ -166,6 +170,9 @@ class Renderer:
         # without it, 400 pages would take 400 x (client retries + our retry) before failing.
         self._down: tuple[str, int] = ("", 0)
         self._succeeded = False
+        # Cards of batches the service accepted, or may have (the submission timed out): the
+        # batch renders them whatever became of our request, so they are never sent again.
+        self._unsure: set[str] = set()
         self._batch_limit = asyncio.Semaphore(options.concurrency)
         # Direct renders queue here, before the stop check, so a stop (refused key, breaker)
         # holds back every queued card instead of only those not started yet.
@@ -303,7 +310,9 @@ class Renderer:
         items = await self._run_batch((first,))
         if items is None:
             # The probe itself failed (service trouble): render directly, learn next time.
-            return Plan(direct=tuple(jobs), batches=())
+            return Plan(
+                direct=tuple(j for j in jobs if j.fingerprint not in self._unsure), batches=()
+            )
         item = items.get(0)
         has_urls = bool(item is not None and item.get("url"))
         if item is None or not item.get("success"):
@@ -346,12 +355,14 @@ class Renderer:
         """Render one batch; returns the jobs to retry directly."""
         items = await self._run_batch(jobs)
         if items is None:
-            return list(jobs)
+            return [job for job in jobs if job.fingerprint not in self._unsure]
         retry: list[RenderJob] = []
         missing_urls = 0
         ready: list[tuple[RenderJob, dict[str, Any]]] = []
         for index, job in enumerate(jobs):
             item = items.get(index)
+            if job.fingerprint in self._unsure:
+                continue  # failed for this build (see _run_batch): never sent again
             if item is None or not item.get("success"):
                 error = (item or {}).get("error") or "not rendered by the batch"
                 self.outcome.failed[job.fingerprint] = str(error)
@@ -382,19 +393,29 @@ class Renderer:
         o = self.options
         uid = self.uids[jobs[0].template_key]
         async with self._batch_limit:
+            submitted = False
             try:
                 self.outcome.batches += 1
                 batch_id = await self.service.batch_render(
                     uid, [job.variables for job in jobs], format=o.format, quality=o.quality
                 )
-                result = await self._poll(batch_id)
+                submitted = True
+                result, cancelled = await self._poll(batch_id)
             except Exception as exc:  # noqa: BLE001 - a failed batch falls back to direct renders
                 if _is_permanent(exc) or self._trip(exc):
                     self._stop = _describe(exc)
                 if _is_not_found(exc):
                     self.outcome.gone_templates.add(jobs[0].template_key)
+                # A batch the service accepted (or may have: a read timeout on the submission)
+                # renders its items whatever became of this request; rendering them again
+                # directly could pay for each card twice, so they fail for this build.
+                unsure = submitted or _may_have_rendered(exc)
                 for job in jobs:
-                    self.outcome.failed[job.fingerprint] = _describe(exc)
+                    if unsure:
+                        self._unsure.add(job.fingerprint)
+                        self._fail(job, _describe(exc), final=True)
+                    else:
+                        self.outcome.failed[job.fingerprint] = _describe(exc)
                 log.debug("pictify: batch failed: %s", _describe(exc))
                 return None
         items: dict[int, dict[str, Any]] = {}
@@ -407,16 +428,28 @@ class Renderer:
                     "height": item.height,
                     "error": item.error,
                 }
+        if cancelled:
+            log.debug(
+                "pictify: batch %s cancelled after %g s; %d of %d items finished",
+                batch_id,
+                o.timeout,
+                sum(1 for item in items.values() if item["success"]),
+                len(jobs),
+            )
         return items
 
-    async def _poll(self, batch_id: str) -> Any:
-        """Poll a batch with backoff until it is terminal; cancel it on timeout."""
+    async def _poll(self, batch_id: str) -> tuple[Any, bool]:
+        """Poll a batch with backoff until it is terminal; cancel it on timeout.
+
+        Returns:
+            The batch's results, and whether it was cancelled for taking too long.
+        """
         deadline = time.monotonic() + self.options.timeout
         delay = 0.2
         while True:
             result = await self.service.batch_results(batch_id)
             if (result.status or "") in _TERMINAL:
-                return result
+                return result, False
             if time.monotonic() + delay > deadline:
                 break
             await asyncio.sleep(delay)
@@ -427,8 +460,11 @@ class Renderer:
             await self.service.cancel_batch(batch_id)
         except Exception as exc:  # noqa: BLE001 - cancelling is best effort
             log.debug("pictify: cancelling batch %s failed: %s", batch_id, _describe(exc))
-        # Items that finished before the cancel keep their results.
-        return await self.service.batch_results(batch_id)
+        # Items that finished before the cancel keep their results. An item that was being
+        # rendered when the cancel arrived may still finish (and be billed): after a pause,
+        # its result is collected, so only items the service never started are sent again.
+        await asyncio.sleep(CANCEL_GRACE_S)
+        return await self.service.batch_results(batch_id), True
 
     def _warn_once(self, message: str) -> None:
         if message not in self.outcome.warnings:

@@ -41,7 +41,9 @@ MAX_VARIABLE_CHARS = 10_000
 _WIDE_FORMAT = re.compile(r"\d{5,}")
 #: ``{{ page.title }}``-like expressions: most variables are exactly this, and looking the
 #: value up directly gives what Jinja would, at a fraction of a template render's cost.
-_PLAIN_LOOKUP = re.compile(r"^\{\{\s*(page|site)\.([A-Za-z_]\w*)\s*\}\}$")
+_PLAIN_LOOKUP = re.compile(
+    r"^\{\{\s*(page|site)\.([A-Za-z_]\w*)(?:\s+or\s+(page|site)\.([A-Za-z_]\w*))?\s*\}\}$"
+)
 
 
 def _check_size(value: Any) -> None:
@@ -154,16 +156,25 @@ def render_variables(
 
 
 def _plain_value(expression: str, page: Mapping[str, Any], site: Mapping[str, Any]) -> str | None:
-    """The value of a plain ``{{ page.x }}`` / ``{{ site.x }}`` expression, when it is text
-    (or nothing) and Jinja would look it up as a key; ``None``: render with Jinja."""
+    """The value of a plain ``{{ page.x }}`` / ``{{ page.x or site.y }}`` expression, when
+    the values are text (or nothing) and Jinja would look them up as keys; ``None``: render
+    with Jinja."""
     match = _PLAIN_LOOKUP.match(expression)
     if match is None:
         return None
-    scope = page if match.group(1) == "page" else site
-    key = match.group(2)
-    if key not in scope or hasattr(dict, key):  # Jinja tries attributes (dict.items) first
+    first = _lookup(page, site, match.group(1), match.group(2))
+    if first is None or match.group(3) is None:
+        return first
+    if first:  # `a or b` is a when a is truthy
+        return first
+    return _lookup(page, site, match.group(3), match.group(4))
+
+
+def _lookup(page: Mapping[str, Any], site: Mapping[str, Any], scope: str, key: str) -> str | None:
+    values = page if scope == "page" else site
+    if key not in values or hasattr(dict, key):  # Jinja tries attributes (dict.items) first
         return None
-    value = scope[key]
+    value = values[key]
     if value is None:
         return ""
     return value if isinstance(value, str) else None

@@ -14,8 +14,10 @@ class FaultInjector:
     """Decides which requests and batch items fail.
 
     Each request consumes exactly one draw from one seeded generator, so faults depend only on
-    the seed and the order of requests. Batch items use a generator seeded per item instead, so
-    their fate does not depend on which item a worker happens to pick up first.
+    the seed and the order of requests. Latency jitter and late answers draw from generators of
+    their own (seeded from the same seed), so switching them on leaves the other faults where
+    they were. Batch items use a generator seeded per item instead, so their fate does not
+    depend on which item a worker happens to pick up first.
 
     Args:
         options: Rates and seed.
@@ -24,6 +26,21 @@ class FaultInjector:
     def __init__(self, options: ServerOptions) -> None:
         self._options = options
         self._rng = random.Random(options.seed)
+        self._jitter_rng = random.Random(f"{options.seed}:jitter")
+        self._late_rng = random.Random(f"{options.seed}:late")
+
+    def delay_s(self) -> float:
+        """Seconds to wait before handling the next request: ``latency_ms`` plus jitter."""
+        options = self._options
+        delay_ms = float(options.latency_ms)
+        if options.latency_jitter_ms:
+            delay_ms += options.latency_jitter_ms * self._jitter_rng.random()
+        return delay_ms / 1000
+
+    def answers_late(self) -> bool:
+        """Whether the next render request is answered only after ``late_render_ms``."""
+        rate = self._options.late_render_rate
+        return bool(rate) and self._late_rng.random() < rate
 
     def decide(self) -> Fault | None:
         """The fault for the next request, if any."""

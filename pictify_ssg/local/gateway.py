@@ -3,9 +3,10 @@ idempotency.
 
 Order matters and mirrors a hosted gateway: count the request, refuse a body declared too large
 (413) and count the bytes of any other as they arrive, reject bad keys (401), apply
-the rate limit (429), inject faults (latency, 503, 429, dropped connection), then replay or run
-the request. Files, the health check and the OpenAPI document skip everything but counting and
-the body limit: card URLs must be fetchable without a key, like a CDN URL.
+the rate limit (429), inject faults (latency and jitter, 503, 429, dropped connection, a render
+answered late), then replay or run the request. Files, the health check and the OpenAPI
+document skip everything but counting and the body limit: card URLs must be fetchable without
+a key, like a CDN URL.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ from pictify_ssg.local.state import ServerState
 logger = logging.getLogger(__name__)
 
 PUBLIC_PREFIXES = ("/files/", "/health", "/openapi.json")
+#: Requests that make (and, on the hosted API, bill) images: the ones a late answer targets.
+RENDER_ROUTES = frozenset(
+    {"POST /templates/{uid}/render", "POST /templates/{uid}/batch-render", "POST /image"}
+)
 
 
 class Gateway:
@@ -55,7 +60,8 @@ class Gateway:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        self.state.stats.record_request(self.route_key(scope))
+        route = self.route_key(scope)
+        self.state.stats.record_request(route)
         too_large = declared_too_large(scope)
         if too_large is not None:
             # Answered before a byte of the body is read; uvicorn discards what still arrives.
@@ -79,6 +85,8 @@ class Gateway:
             return
         if await self._inject_fault(scope, receive, send):
             return
+        if route in RENDER_ROUTES and self.faults.answers_late():
+            send = _answered_late(send, self.state.options.late_render_ms / 1000)
         key = headers.get("idempotency-key")
         if self.idempotency is not None and scope["method"] == "POST" and key:
             await self.idempotency.handle(self.app, scope, receive, send, caller, key)
@@ -110,8 +118,9 @@ class Gateway:
         options = self.state.options
         if not options.faults_enabled:
             return False
-        if options.latency_ms:
-            await asyncio.sleep(options.latency_ms / 1000)
+        delay = self.faults.delay_s()
+        if delay:
+            await asyncio.sleep(delay)
         fault = self.faults.decide()
         if fault is None:
             return False
@@ -145,6 +154,20 @@ def _throttled(retry_after: int, message: str) -> ApiError:
         headers={"Retry-After": str(retry_after)},
         extra={"retry_after": retry_after, "retryAfter": retry_after},
     )
+
+
+def _answered_late(send: Send, delay_s: float) -> Send:
+    """``send`` holding the response back ``delay_s`` after the request was handled in full."""
+
+    async def late(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            logger.debug("holding a render's answer back for %.1f s", delay_s)
+            await asyncio.sleep(delay_s)
+        # A client that gave up meanwhile has closed the connection; uvicorn then drops the
+        # answer without an error, as it does for any client that leaves.
+        await send(message)
+
+    return late
 
 
 def _with_headers(send: Send, extra: dict[str, str]) -> Send:

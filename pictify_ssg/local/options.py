@@ -35,11 +35,24 @@ class ServerOptions:
             with a ``Retry-After`` header and a ``retry_after`` body field. ``None`` disables.
         idempotency: Replay the stored response when a POST repeats an ``Idempotency-Key``
             (same key and body); a reused key with a different body gets 409.
-        latency_ms: Extra delay added before every API request is handled.
+        latency_ms: Extra delay added before every API request is handled. Default 0 unless
+            ``PICTIFY_LOCAL_LATENCY_MS`` says otherwise (read like ``retention_hours``, so a
+            test can slow down the server a build embeds, e.g. to edit pages while
+            ``mkdocs serve`` is rendering).
+        latency_jitter_ms: A random extra delay of 0 to this many milliseconds on top of
+            ``latency_ms``, drawn per request from a generator of its own (seeded by ``seed``),
+            so switching jitter on does not change which requests get the other faults.
         error_rate: Share (0-1) of API requests answered with an injected 503.
         throttle_rate: Share (0-1) of API requests answered with an injected 429.
         drop_rate: Share (0-1) of API requests whose connection is closed without a response.
         batch_item_failure_rate: Share (0-1) of batch items that fail with an injected error.
+        late_render_rate: Share (0-1) of render requests (``POST /templates/{uid}/render``,
+            ``POST /templates/{uid}/batch-render``, ``POST /image``) that are handled in full
+            (the image is rendered, or the batch accepted) but answered only after
+            ``late_render_ms``: a client whose read timeout is shorter gives up on work the
+            service did, as with a busy hosted API. Drawn from a generator of its own.
+        late_render_ms: How long a late render's answer is held back; must be positive when
+            ``late_render_rate`` is set.
         seed: Seed for every random fault decision; the same seed and the same sequence of
             requests give the same faults.
         batch_item_urls: Include ``url``, ``width`` and ``height`` in batch result items. ``False``
@@ -74,11 +87,16 @@ class ServerOptions:
 
     rate_limit_per_minute: int | None = None
     idempotency: bool = False
-    latency_ms: int = 0
+    # Read from the environment even without `from_env`, like retention_hours: the embedded
+    # server of a build is built with plain `ServerOptions()`.
+    latency_ms: int = dataclasses.field(default_factory=lambda: default_latency_ms())
+    latency_jitter_ms: int = 0
     error_rate: float = 0.0
     throttle_rate: float = 0.0
     drop_rate: float = 0.0
     batch_item_failure_rate: float = 0.0
+    late_render_rate: float = 0.0
+    late_render_ms: int = 0
     seed: int = 0
     batch_item_urls: bool = True
     batch_item_delay_ms: int = 0
@@ -96,7 +114,8 @@ class ServerOptions:
     card_timeout_s: float = 10.0
 
     def __post_init__(self) -> None:
-        for name in ("error_rate", "throttle_rate", "drop_rate", "batch_item_failure_rate"):
+        rates = ("error_rate", "throttle_rate", "drop_rate", "batch_item_failure_rate")
+        for name in (*rates, "late_render_rate"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"ServerOptions.{name} must be between 0 and 1, got {value}")
@@ -104,8 +123,11 @@ class ServerOptions:
             raise ValueError("ServerOptions.rate_limit_per_minute must be at least 1")
         if self.browsers < 1 or self.pages_per_browser < 1:
             raise ValueError("ServerOptions.browsers and pages_per_browser must be at least 1")
-        if self.latency_ms < 0 or self.batch_item_delay_ms < 0:
+        delays = (self.latency_ms, self.latency_jitter_ms, self.batch_item_delay_ms)
+        if min(delays) < 0 or self.late_render_ms < 0:
             raise ValueError("ServerOptions delays must not be negative")
+        if self.late_render_rate and not self.late_render_ms:
+            raise ValueError("ServerOptions.late_render_rate needs a positive late_render_ms")
         if not self.retention_hours >= 0:  # also refuses NaN
             raise ValueError("ServerOptions.retention_hours must be 0 (keep) or more")
         if not self.prune_interval_s > 0:
@@ -124,7 +146,14 @@ class ServerOptions:
     @property
     def faults_enabled(self) -> bool:
         """Whether any per-request fault is configured."""
-        return bool(self.latency_ms or self.error_rate or self.throttle_rate or self.drop_rate)
+        return bool(
+            self.latency_ms
+            or self.latency_jitter_ms
+            or self.error_rate
+            or self.throttle_rate
+            or self.drop_rate
+            or self.late_render_rate
+        )
 
     @classmethod
     def from_env(
@@ -168,6 +197,20 @@ def default_retention_hours(environ: Mapping[str, str] | None = None) -> float:
         return DEFAULT_RETENTION_HOURS
     value = _parse("retention_hours", "float", raw.strip())
     assert isinstance(value, float)
+    return value
+
+
+def default_latency_ms(environ: Mapping[str, str] | None = None) -> int:
+    """``PICTIFY_LOCAL_LATENCY_MS`` when set, else 0.
+
+    Raises:
+        ValueError: The variable is not a whole number.
+    """
+    raw = (os.environ if environ is None else environ).get("PICTIFY_LOCAL_LATENCY_MS", "")
+    if not raw.strip():
+        return 0
+    value = _parse("latency_ms", "int", raw.strip())
+    assert isinstance(value, int)
     return value
 
 

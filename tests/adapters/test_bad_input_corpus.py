@@ -83,6 +83,24 @@ MKDOCS_OPTIONS = [
         "option 'template_file': {root}/tpl is a folder; name a file in it",
     ),
     (
+        "template-file-empty",
+        'template_file: ""',
+        "option 'template_file': is empty; name the card template, e.g. card.html (relative to "
+        "the site config folder), or remove the option to use the built-in design (got '')",
+    ),
+    (
+        "fallback-empty",
+        "fallback_image: ''",
+        "option 'fallback_image': is empty; name an image file (relative to the site config "
+        "folder) or an https:// URL, or remove the option (got '')",
+    ),
+    (
+        "cache-dir-empty",
+        'cache_dir: " "',
+        "option 'cache_dir': is empty; name a folder such as .cache/pictify (the default), or "
+        "remove the option (got ' ')",
+    ),
+    (
         "template-is-html",
         "template: '<p>x</p>'",
         "option 'template': '<p>x</p>' looks like a file; use 'template_file'",
@@ -209,6 +227,90 @@ def test_a_missing_site_url_warns_once_and_names_the_fix(
     assert "set site_url (MkDocs) / SITEURL (Pelican) or the site_url option" in warning
 
 
+HTTP_WARNING = (
+    "pictify: the site URL {url} is http, and the card and page URLs (og:image, og:url) are "
+    "built from it; social platforms want https images and may show a preview without its "
+    "image: change {where} to {secure}"
+)
+FROM_SSG = "site_url in mkdocs.yml (SITEURL in pelicanconf.py)"
+FROM_OPTION = "the site_url option (PICTIFY_SITE_URL in pelicanconf.py)"
+
+#: (id, SSG, the SSG's site URL, a pictify option line or "", the URL warned about, where it
+#: is set or None when no warning is due).
+HTTP_SITE_URLS = [
+    ("mkdocs-site-url", "mkdocs", "http://example.org/m/", "", "http://example.org/m/", FROM_SSG),
+    (
+        "mkdocs-option",
+        "mkdocs",
+        SITE_URL,
+        "site_url: http://docs.example.org/",
+        "http://docs.example.org/",
+        FROM_OPTION,
+    ),
+    ("mkdocs-localhost", "mkdocs", "http://localhost:8000/", "", "", None),
+    (
+        "pelican-siteurl",
+        "pelican",
+        "http://example.org/small",
+        "",
+        "http://example.org/small",
+        FROM_SSG,
+    ),
+    (
+        "pelican-option",
+        "pelican",
+        PELICAN_URL,
+        "PICTIFY_SITE_URL = 'http://blog.example.org/'",
+        "http://blog.example.org/",
+        FROM_OPTION,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("ssg", "site_url", "option", "warned_url", "where"),
+    [pytest.param(*row[1:], id=row[0]) for row in HTTP_SITE_URLS],
+)
+def test_an_http_site_url_warns_once_per_build_with_the_https_address(
+    tmp_path: Path,
+    shared_cache: Path,
+    ssg: str,
+    site_url: str,
+    option: str,
+    warned_url: str,
+    where: str | None,
+) -> None:
+    if ssg == "mkdocs":
+        plugin = f"      cache_dir: {shared_cache}\n" + (f"      {option}\n" if option else "")
+        site(tmp_path, plugin)
+        config = tmp_path / "mkdocs.yml"
+        config.write_text(
+            config.read_text("utf-8").replace(f"site_url: {SITE_URL}", f"site_url: {site_url}"),
+            "utf-8",
+        )
+        run = mkdocs(tmp_path)
+        returncode, output = run.returncode, run.output
+        warnings = [w.removeprefix("WARNING -  ") for w in warnings_of(output)]
+        home = run.site_dir / "index.html"
+    else:
+        settings = f'PLUGINS = ["pictify"]\nPICTIFY_CACHE_DIR = "{shared_cache}"\n{option}\n'
+        config = make_pelican_site(tmp_path, settings, GOOD_ARTICLE, site_url=site_url)
+        result = run_pelican_cli(config)
+        returncode, output = result.returncode, result.stdout + result.stderr
+        warnings = pelican_log(output, "WARNING")
+        home = tmp_path / "output" / "first-article.html"
+    assert returncode == 0, output
+    assert_no_traceback(output)
+    if where is None:
+        assert warnings == []
+    else:
+        secure = "https" + warned_url.removeprefix("http")
+        # One warning for the build, however many pages it has.
+        assert warnings == [HTTP_WARNING.format(url=warned_url, where=where, secure=secure)]
+    # The cards are made all the same, at the URL the site has.
+    assert_real_card(home, warned_url or site_url)
+
+
 def test_a_template_uid_that_is_not_there_names_the_option(tmp_path: Path) -> None:
     run = mkdocs(site(tmp_path, f"      template: nope-uid\n      cache_dir: {tmp_path / 'c'}\n"))
     assert run.returncode == 0, run.output
@@ -327,7 +429,8 @@ def front_matter_build(tmp_path_factory: pytest.TempPathFactory, shared_cache: P
     pages = dict(GOOD_PAGES)
     for name, front_matter, _ in FRONT_MATTER:
         pages[name] = f"---\n{front_matter}\n---\n# Body of {name}\n"
-    # Two sources for one URL: MkDocs writes one page; it must still carry one card.
+    # Two sources for one URL: MkDocs writes one page; it must still carry one card, and the
+    # build warns once, naming both.
     pages["dup.md"] = "# Dup\n"
     pages["dup/index.md"] = "# Dup too\n"
     options = f"      cache_dir: {shared_cache}\n      fallback_image: {FALLBACK}\n"
@@ -374,10 +477,20 @@ def test_a_title_with_html_is_escaped_in_the_tags(front_matter_build: PageBuild)
     assert '<meta property="og:title" content="bold &amp; it">' in tags
 
 
-def test_two_sources_of_one_url_leave_one_card(front_matter_build: PageBuild) -> None:
+def test_two_sources_of_one_url_leave_one_card_and_one_warning(
+    front_matter_build: PageBuild,
+) -> None:
     page = soup(front_matter_build.run.site_dir / "dup" / "index.html")
     assert len(meta_values(page, "property", "og:image")) == 1
     assert_no_traceback(front_matter_build.run.output)
+    # MkDocs writes both to dup/index.html without a word (the last one wins): the one
+    # warning about it is ours, naming both pages and what to do.
+    about_dup = [line for line in warnings_of(front_matter_build.run.output) if "dup" in line]
+    assert about_dup == [
+        "WARNING -  pictify: pages 'dup.md' and 'dup/index.md' share the URL /dup/: a link to "
+        "it shows only one of them, with that page's card; give each page its own URL (MkDocs: "
+        "rename or move the file; Pelican: change its Slug, URL or Save_as metadata)"
+    ]
 
 
 # -- pelicanconf.py: stop at start-up --------------------------------------------------------
@@ -417,9 +530,24 @@ PELICAN_SETTINGS = [
         "option 'PICTIFY_TEMPLATE_FILE': file {root}/nope.html does not exist",
     ),
     (
+        "template-file-empty",
+        "PICTIFY_TEMPLATE_FILE = ''",
+        "option 'PICTIFY_TEMPLATE_FILE': is empty; name the card template, e.g. card.html",
+    ),
+    # The cache is opened by the build, not by the settings check: its messages come from the
+    # core, which names the option as the core spells it; Pelican users set PICTIFY_CACHE_DIR.
+    (
         "cache-dir-file",
         "PICTIFY_CACHE_DIR = 'file.txt'",
-        "the card cache folder {root}/file.txt is a file; remove it",
+        "the card cache folder {root}/file.txt is a file; remove it or set PICTIFY_CACHE_DIR to "
+        "another folder",
+    ),
+    (
+        "cache-dir-unwritable",
+        "PICTIFY_CACHE_DIR = '/proc/pictify-cache'",
+        "cannot open the card cache at /proc/pictify-cache: [Errno 2] No such file or directory: "
+        "'/proc/pictify-cache'; make the folder writable or set PICTIFY_CACHE_DIR to another "
+        "folder",
     ),
 ]
 
@@ -442,6 +570,8 @@ def test_pelican_setting_mistakes_stop_the_build(
     [critical] = pelican_log(output, "CRITICAL")
     assert critical.split(":", 1)[0] in ("PictifySettingsError", "BuildError")
     assert expected.format(root=tmp_path) in " ".join(output.split()), output
+    # Never the core's spelling of an option: a Pelican user cannot set "cache_dir".
+    assert "set cache_dir" not in output
     assert pelican_log(output, "WARNING") == []
 
 
@@ -523,3 +653,61 @@ def test_an_empty_pelican_site_builds_quietly(tmp_path: Path, shared_cache: Path
     assert_no_traceback(output)
     assert pelican_log(output, "CRITICAL") == []
     assert pelican_log(output, "ERROR") == []
+
+
+# -- Pelican: pages sharing one URL ----------------------------------------------------------
+
+SAME_URL = "URL: same.html\nSave_as: {save_as}\n"
+
+#: (id, articles and pages, output files that must carry a real card, the one duplicate
+#: warning or None when none is due).
+PELICAN_SHARED_URLS: list[tuple[str, dict[str, str], list[str], str | None]] = [
+    (
+        "explicit-url",
+        {
+            "a.md": "Title: Article A\nDate: 2026-02-01\n" + SAME_URL.format(save_as="a.html"),
+            "b.md": "Title: Article B\nDate: 2026-02-02\n" + SAME_URL.format(save_as="b.html"),
+        },
+        ["a.html", "b.html"],
+        "pictify: pages 'b.md' and 'a.md' share the URL /same.html: a link to it shows only one "
+        "of them, with that page's card; give each page its own URL (MkDocs: rename or move the "
+        "file; Pelican: change its Slug, URL or Save_as metadata)",
+    ),
+    # Pelican's static home page replaces the index listing at its URL: not a mistake.
+    (
+        "static-home-page",
+        {
+            "one.md": GOOD_ARTICLE["one.md"],
+            "pages/home.md": "Title: Welcome home\nURL:\nSave_as: index.html\n\nHome.\n",
+        },
+        ["first-article.html", "index.html"],
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("articles", "carded", "expected"),
+    [pytest.param(*row[1:], id=row[0]) for row in PELICAN_SHARED_URLS],
+)
+def test_pelican_pages_sharing_a_url_get_one_warning_naming_them(
+    tmp_path: Path,
+    shared_cache: Path,
+    articles: dict[str, str],
+    carded: list[str],
+    expected: str | None,
+) -> None:
+    (tmp_path / "content" / "pages").mkdir(parents=True)
+    settings = f'PLUGINS = ["pictify"]\nPICTIFY_CACHE_DIR = "{shared_cache}"\n'
+    result = run_pelican_cli(make_pelican_site(tmp_path, settings, articles, site_url=PELICAN_URL))
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert_no_traceback(output)
+    assert pelican_log(output, "WARNING") == ([expected] if expected else [])
+    # Every page keeps its card whatever its neighbours do.
+    for name in carded:
+        assert_real_card(tmp_path / "output" / name, PELICAN_URL)
+    if expected is None:
+        # The static home page carries its own card, not the site card of the listings.
+        home = soup(tmp_path / "output" / "index.html")
+        assert meta_values(home, "property", "og:title") == ["Welcome home"]

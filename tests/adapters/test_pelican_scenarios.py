@@ -279,3 +279,37 @@ def test_retarget_points_og_url_at_the_page_sharing_the_card() -> None:
     assert retarget(home, "", "archives.html")[0].content == "https://x.org/blog/archives.html"
     # A base that cannot be recovered: better no og:url than one naming another page.
     assert retarget(home, "other.html", "archives.html") == ()
+
+
+def test_cards_failing_while_pages_are_written_leave_no_page_pointing_at_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cards render while Pelican writes, with the tags of cards not made yet; a service that
+    # then refuses every render: each written page (articles and listings) gets its tags again,
+    # with the fallback image.
+    from PIL import Image
+
+    from pictify_ssg.local import LocalServer, ServerOptions
+
+    fallback = tmp_path / "fallback.png"
+    Image.new("RGB", (1200, 630), (20, 40, 60)).save(fallback)
+    server = LocalServer(data_dir=tmp_path / "server", options=ServerOptions(error_rate=1.0))
+    server.start()
+    try:
+        monkeypatch.setenv("PICTIFY_API_KEY", server.api_key)
+        config = make_site(
+            tmp_path,
+            card_settings(tmp_path / "cache")
+            + f'PICTIFY_BACKEND = "hosted"\nPICTIFY_BASE_URL = "{server.base_url}"\n'
+            f'PICTIFY_FALLBACK_IMAGE = "{fallback}"\n',
+        )
+        build = build_pelican(config)
+    finally:
+        server.stop()
+    assert build.report is not None
+    assert set(report(build).values()) == {"fallback"}
+    pages = sorted(build.output.rglob("*.html"))
+    images = {url for page in pages for url in meta_values(soup(page), "property", "og:image")}
+    [url] = images  # every page: the one fallback image
+    assert url.startswith(SITE_URL + "/")
+    assert (build.output / url.removeprefix(SITE_URL + "/")).is_file()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -9,6 +10,7 @@ import httpx
 import pytest
 
 from pictify_ssg.local import LocalServer, ServerOptions
+from pictify_ssg.local.faults import FaultInjector
 
 from .helpers import StartServer, client_for
 
@@ -123,6 +125,73 @@ def test_latency_option_still_answers(start_server: StartServer) -> None:
         assert api.get("/templates").status_code == 200
 
 
+def test_latency_jitter_is_seeded_bounded_and_leaves_the_faults_alone() -> None:
+    jittery = ServerOptions(latency_ms=10, latency_jitter_ms=150, error_rate=0.3, seed=11)
+    first, second = FaultInjector(jittery), FaultInjector(jittery)
+    steady = FaultInjector(ServerOptions(latency_ms=10, error_rate=0.3, seed=11))
+    other = FaultInjector(dataclasses.replace(jittery, seed=12))
+
+    delays = [first.delay_s() for _ in range(200)]
+
+    assert delays == [second.delay_s() for _ in range(200)]
+    assert delays != [other.delay_s() for _ in range(200)]
+    assert all(0.010 <= delay <= 0.160 for delay in delays)
+    # Spread over the range, not a constant.
+    assert max(delays) - min(delays) > 0.1
+    assert {steady.delay_s() for _ in range(20)} == {0.010}
+    # Jitter draws from its own generator: the same requests fail with or without it.
+    assert [first.decide() for _ in range(100)] == [steady.decide() for _ in range(100)]
+
+
+def test_a_late_render_is_made_but_answered_after_the_client_gave_up(
+    start_server: StartServer,
+) -> None:
+    server = start_server(ServerOptions(late_render_rate=1.0, late_render_ms=3000))
+    body = {"html": "<p>late</p>", "width": 40, "height": 40}
+    with client_for(server) as api:
+        # Only renders are held back: other requests answer at once.
+        assert api.get("/templates", timeout=2).status_code == 200
+        with pytest.raises(httpx.ReadTimeout):
+            api.post("/image", json=body, timeout=httpx.Timeout(60, read=1))
+        # A patient client gets the answer, late.
+        answered = api.post("/image", json=body, timeout=httpx.Timeout(60, read=30))
+
+    assert answered.status_code == 200
+    # Both renders were made, the first although its answer never reached the client.
+    assert server.stats.total_renders == 2
+    assert server.stats.count("POST /image") == 2
+
+
+def test_late_renders_are_seeded() -> None:
+    options = ServerOptions(late_render_rate=0.3, late_render_ms=100, seed=5)
+    injector, again = FaultInjector(options), FaultInjector(options)
+    other = FaultInjector(dataclasses.replace(options, seed=6))
+
+    draws = [injector.answers_late() for _ in range(50)]
+
+    assert draws == [again.answers_late() for _ in range(50)]
+    assert draws != [other.answers_late() for _ in range(50)]
+    assert True in draws
+    assert False in draws
+    assert not any(FaultInjector(ServerOptions()).answers_late() for _ in range(50))
+
+
+def test_the_embedded_servers_latency_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A build's embedded server is made with plain ServerOptions(): the variable is its only
+    # way in (tests slow it down to edit pages while `mkdocs serve` renders).
+    monkeypatch.setenv("PICTIFY_LOCAL_LATENCY_MS", "250")
+    assert ServerOptions().latency_ms == 250
+    assert ServerOptions().faults_enabled
+    monkeypatch.setenv("PICTIFY_LOCAL_LATENCY_MS", "soon")
+    with pytest.raises(ValueError, match="PICTIFY_LOCAL_LATENCY_MS"):
+        ServerOptions()
+    monkeypatch.delenv("PICTIFY_LOCAL_LATENCY_MS")
+    assert ServerOptions().latency_ms == 0
+    assert not ServerOptions().faults_enabled
+
+
 def _batch_failures(server: LocalServer) -> list[bool]:
     with client_for(server) as api:
         uid = api.post("/templates", json={"html": "{{a}}", "width": 20, "height": 20}).json()[
@@ -157,6 +226,9 @@ def test_batch_item_failures_are_deterministic(start_server: StartServer) -> Non
         {"rate_limit_per_minute": 0},
         {"browsers": 0},
         {"latency_ms": -1},
+        {"latency_jitter_ms": -5},
+        {"late_render_rate": 2.0, "late_render_ms": 10},
+        {"late_render_rate": 0.5},
         {"capture": "slow"},
     ],
 )
