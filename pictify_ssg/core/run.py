@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,9 @@ log = logging.getLogger("pictify_ssg")
 #: an adapter forwarding ``pictify_ssg`` (MkDocs) shows it like before.
 summary_log = logging.getLogger("pictify_ssg.summary")
 
+#: Cards to render from which encoding moves to worker processes (see BuildRun._encode).
+PROCESS_POOL_MIN_CARDS = 64
+
 #: Why a cached card found at lookup could not be published (its bytes went in between).
 VANISHED = "its cached image disappeared from the card cache during the build"
 
@@ -135,7 +139,7 @@ class BuildRun:
         self.service: Service | None = None
         self.rendered: set[str] = set()
         self.kept: dict[str, Card] = {}  # fingerprint -> card rendered and stored this build
-        self._executor: ThreadPoolExecutor | None = None  # for encoding cards
+        self._executor: Executor | None = None  # for encoding cards
         self.file_sizes: dict[str, int] = {}  # card file name -> bytes, published this build
         self.oversized: dict[str, int] = {}  # page key -> bytes of its card file, over the limit
         self._default: _TemplateRef | None = None
@@ -568,12 +572,22 @@ class BuildRun:
         return None
 
     async def _encode(self, data: bytes) -> bytes:
-        """The optimised PNG, encoded on a worker thread: Pillow releases the GIL while it
-        decodes, quantises and compresses, so cards are encoded while the renderer works on
-        the next ones and the event loop keeps serving downloads."""
+        """The optimised PNG, encoded while the renderer works on the next cards.
+
+        A few cards are encoded on a worker thread. Many cards go to worker processes: the
+        embedded renderer's server, the HTTP client and the site generator are Python in this
+        process, and Pillow's quantiser holds the GIL, so threads left the second core idle.
+        """
         if self._executor is None:
-            workers = max(1, min(4, (os.cpu_count() or 1)))
-            self._executor = ThreadPoolExecutor(workers, thread_name_prefix="pictify-encode")
+            cores = os.cpu_count() or 1
+            if len(self._missing) >= PROCESS_POOL_MIN_CARDS and cores > 1:
+                # Spawned, not forked: this process runs threads (event loop, local server).
+                self._executor = ProcessPoolExecutor(
+                    max(1, min(4, cores // 2)), mp_context=multiprocessing.get_context("spawn")
+                )
+            else:
+                workers = max(1, min(4, cores))
+                self._executor = ThreadPoolExecutor(workers, thread_name_prefix="pictify-encode")
         loop = asyncio.get_running_loop()
         mode = self.s.png_optimize
         result = await loop.run_in_executor(self._executor, optimize_png, data, mode)
