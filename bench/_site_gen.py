@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CARD_TEMPLATE = REPO / "example_site" / "card.html"
+#: Card designs copied next to the configs, by the file name the configs give them.
+TEMPLATES = {
+    "card.html": REPO / "example_site" / "card.html",  # the example sites' own card
+    "gradient.html": REPO / "bench" / "gradient_card.html",  # full-bleed gradient: heavy PNG
+}
 
 SECTIONS = (
     "getting-started",
@@ -60,6 +64,7 @@ CJK = (
 )
 EMOJI = ("🚀", "✨", "📦", "🔧", "🌍", "🎉", "⚡", "🐍")
 LANGUAGES = ("python", "yaml", "bash", "json")
+SITE_URL = "https://example.org/bench/"
 
 
 def _words(rng: random.Random, count: int) -> str:
@@ -120,15 +125,20 @@ def _front_matter(rng: random.Random, title: str, *, force_title: bool = False) 
 
 @dataclass(frozen=True)
 class Site:
-    """A generated site and the page whose title the one-change scenario edits."""
+    """A generated site and the page whose title the one-change scenario edits.
+
+    ``short_nav``: the configs list only the home and section pages in ``nav`` (see
+    :func:`write_config`).
+    """
 
     root: Path
     pages: int
     changed_page: Path
     changed_title: str
+    short_nav: bool = False
 
 
-def generate_site(root: Path, pages: int, seed: int = 2048) -> Site:
+def generate_site(root: Path, pages: int, seed: int = 2048, *, short_nav: bool = False) -> Site:
     """Write ``pages`` Markdown pages under ``root/docs`` in nested sections."""
     rng = random.Random(seed)
     docs = root / "docs"
@@ -152,8 +162,9 @@ def generate_site(root: Path, pages: int, seed: int = 2048) -> Site:
         path.parent.mkdir(parents=True, exist_ok=True)
         text = _front_matter(rng, title, force_title=is_changed) + _body(rng, title)
         path.write_text(text, encoding="utf-8")
-    shutil.copyfile(CARD_TEMPLATE, root / "card.html")
-    return Site(root=root, pages=pages, changed_page=changed, changed_title=changed_title)
+    for name, source in TEMPLATES.items():
+        shutil.copyfile(source, root / name)
+    return Site(root, pages, changed, changed_title, short_nav)
 
 
 def set_title(site: Site, title: str) -> None:
@@ -164,8 +175,26 @@ def set_title(site: Site, title: str) -> None:
     site.changed_page.write_text(line.sub(lambda _: new, text, count=1), encoding="utf-8")
 
 
-def write_config(site: Site, name: str, *, theme: str, plugin: str, font: str | None) -> Path:
-    """Write ``<name>.yml``: one theme, and ``search`` plus at most one card plugin."""
+def write_config(
+    site: Site,
+    name: str,
+    *,
+    theme: str,
+    plugin: str,
+    template: str = "card.html",
+    png_optimize: str | None = None,
+) -> Path:
+    """Write ``<name>.yml``: one theme, and ``search`` plus at most one card plugin.
+
+    ``plugin`` is ``none``, ``pictify`` (its cache in ``.cache/pictify-<name>``, its cards
+    from ``template``, one of :data:`TEMPLATES`) or ``social`` (mkdocs-material's, defaults).
+    ``png_optimize`` is written only when given: older plugins reject the option.
+
+    With ``site.short_nav`` the ``nav`` lists the home and section pages only; the other pages
+    are built all the same. With every page in the nav, every page carries the whole nav, so a
+    plain build grows with the square of the pages (10 000 pages: over 15 minutes with the
+    mkdocs theme) and would drown the card plugin's own cost per page in the scale rows.
+    """
     if theme == "material":
         theme_yaml = "theme:\n  name: material\n  language: en\n  features: [navigation.sections]\n"
     else:
@@ -174,21 +203,41 @@ def write_config(site: Site, name: str, *, theme: str, plugin: str, font: str | 
     if plugin == "pictify":
         plugins += (
             "  - pictify:\n"
-            "      template_file: card.html\n"
+            f"      template_file: {template}\n"
             f"      cache_dir: .cache/pictify-{name}\n"
         )
+        if png_optimize is not None:
+            # Quoted: YAML 1.1 (PyYAML, so mkdocs.yml) reads a bare `off` as false.
+            plugins += f"      png_optimize: {json.dumps(png_optimize)}\n"
     elif plugin == "social":
-        plugins += f"  - social:\n      cards_layout_options:\n        font_family: {font}\n"
+        plugins += "  - social\n"  # material's default card, in its default font (Roboto)
+    nav = ""
+    if site.short_nav:
+        docs = site.root / "docs"
+        pages = (p.relative_to(docs).as_posix() for p in docs.rglob("index.md"))
+        sections = sorted(pages, key=lambda page: (page != "index.md", page))  # home first
+        nav = "nav:\n" + "".join(f"  - {json.dumps(page)}\n" for page in sections)
     text = (
         "site_name: Bench Docs\n"
-        "site_url: https://example.org/bench/\n"
+        f"site_url: {SITE_URL}\n"
         "site_description: A generated site for the pictify build benchmark.\n"
         "docs_dir: docs\n"
         f"site_dir: out/{name}\n"
         f"{theme_yaml}"
         "markdown_extensions: [toc, tables, admonition, fenced_code]\n"
         f"{plugins}"
+        f"{nav}"
     )
     path = site.root / f"{name}.yml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def site_dir(config: Path) -> Path:
+    """The built site of a config written by :func:`write_config`."""
+    return config.parent / "out" / config.stem
+
+
+def pictify_cache(config: Path) -> Path:
+    """The pictify cache folder of a config written by :func:`write_config`."""
+    return config.parent / ".cache" / f"pictify-{config.stem}"

@@ -108,13 +108,21 @@ def child_env() -> dict[str, str]:
 
 
 def run_build(
-    config: Path, *, importtime: bool = False, profile: Path | None = None
+    config: Path,
+    *,
+    python: Path | None = None,
+    importtime: bool = False,
+    profile: Path | None = None,
 ) -> tuple[Sample, int]:
-    """Run ``mkdocs build -f config`` in a child process; return the sample and exit code."""
+    """Run ``mkdocs build -f config`` in a child process; return the sample and exit code.
+
+    ``python`` is the interpreter of the build (default: this one); the competitor's builds
+    run in its own virtual environment. The child script needs nothing but MkDocs.
+    """
     with tempfile.TemporaryDirectory(prefix="site-bench-") as tmp:
         result_file = Path(tmp) / "result.json"
         log_file = Path(tmp) / "log.txt"
-        command = [sys.executable]
+        command = [str(python or sys.executable)]
         if importtime:
             command += ["-X", "importtime"]
         command += [str(CHILD), str(result_file), "-f", str(config)]
