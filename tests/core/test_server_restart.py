@@ -138,7 +138,11 @@ def test_a_build_survives_the_server_restarting_on_the_same_port(
         assert restarter.renders_before_stop < PAGES, "the server stopped after the build's work"
         assert restarter.second is not None
         assert restarter.second.running
-        assert restarter.second.stats.snapshot(), "the build never reached the new server"
+        if render_mode == "direct":
+            assert restarter.second.stats.snapshot(), "the build never reached the new server"
+        # In batch mode the cards of a batch the first server had accepted are never sent
+        # again in this build (on a hosted service they may be rendered and billed anyway):
+        # they fall back, and the next build renders exactly them (checked below).
 
         # A page may fall back (a download refused while no server listened is tried again
         # once, at once); it is then listed as failed, and only then.
