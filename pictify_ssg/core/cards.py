@@ -21,12 +21,13 @@ such an image into a file once, so nothing is rendered again after an update.
 from __future__ import annotations
 
 import logging
+import time
 import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pictify_ssg.core.card_files import FileScan, place_file
-from pictify_ssg.core.publish import png_size
+from pictify_ssg.core.publish import file_extension, png_size
 from pictify_ssg.core.service import Rendered
 from pictify_ssg.core.store import JSON, Store
 
@@ -35,8 +36,6 @@ log = logging.getLogger("pictify_ssg")
 #: Bytes kept for reading the image header: a JPEG's frame header comes after its tables
 #: (and any metadata), a few hundred bytes in practice; 64 KiB leaves room for an ICC profile.
 _HEAD = 64 * 1024
-
-_EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def bytes_key(fingerprint: str) -> str:
 
 def cache_file_name(fingerprint: str, format: str) -> str:
     """``<fingerprint>.<ext>``: the card's file in the cache."""
-    return f"{fingerprint}.{_EXTENSIONS.get(format, 'png')}"
+    return f"{fingerprint}.{file_extension(format)}"
 
 
 def load_card(store: Store, fingerprint: str, *, need_bytes: bool) -> Card | None:
@@ -378,8 +377,6 @@ def sweep_card_files(store: Store, *, records_removed: int) -> int:
     Returns:
         How many files went.
     """
-    import time
-
     last = store.get_json(_SWEEP_KEY)
     now = time.time()
     due = not isinstance(last, (int, float)) or now - last > _SWEEP_EVERY_S

@@ -26,6 +26,11 @@ _MIME_BY_SUFFIX = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "web
 CARD_FILE = re.compile(r"^[0-9a-f]{16}\.(?:png|jpg|webp)$")
 
 
+def file_extension(format: str) -> str:
+    """File extension of an image format name (``jpeg`` -> ``jpg``; unknown -> ``png``)."""
+    return _EXTENSIONS.get(format, "png")
+
+
 def card_file_name(fingerprint: str, format: str) -> str:
     """``<fingerprint[:16]>.<ext>``: a changed card gets a new URL, so platforms refetch it."""
     return f"{fingerprint[:16]}.{_EXTENSIONS[format]}"
