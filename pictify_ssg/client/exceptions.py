@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from ._effects import Effect
 
@@ -32,6 +32,12 @@ __all__ = [
     "ServerError",
     "ValidationError",
 ]
+
+#: What kind of failure an error is, for callers deciding what to tell the user and whether
+#: to try again: the key or the plan (``account``), the request's content (``request``), a
+#: resource that is not there (``not_found``), the service failing (``service``), or a
+#: passing condition such as a rate limit or a timeout (``transient``).
+ErrorKind = Literal["account", "request", "not_found", "service", "transient"]
 
 
 class PictifyError(Exception):
@@ -54,6 +60,8 @@ class PictifyError(Exception):
     """
 
     default_type = "pictify_error"
+    #: See :data:`ErrorKind`; each subclass sets its own.
+    kind: ClassVar[ErrorKind] = "service"
 
     def __init__(
         self,
@@ -95,6 +103,12 @@ class PictifyError(Exception):
         return outcome_unknown(self)
 
     @property
+    def retryable(self) -> bool:
+        """Whether the same call may succeed later (service trouble, rate limits, timeouts);
+        ``False`` when only a change by the user helps (key, plan, request content)."""
+        return self.kind in ("service", "transient")
+
+    @property
     def status_code(self) -> int | None:
         """Alias of :attr:`status` (the official SDK's attribute name)."""
         return self.status
@@ -112,18 +126,21 @@ class AuthenticationError(PictifyError):
     """The API key is missing or invalid (HTTP 401)."""
 
     default_type = "authentication_error"
+    kind = "account"
 
 
 class PermissionDeniedError(PictifyError):
     """The key may not do this, e.g. an unverified account or a foreign resource (HTTP 403)."""
 
     default_type = "permission_error"
+    kind = "account"
 
 
 class NotFoundError(PictifyError):
     """The template, batch or other resource does not exist (HTTP 404)."""
 
     default_type = "not_found_error"
+    kind = "not_found"
 
 
 class RequestTimeoutError(PictifyError):
@@ -134,6 +151,7 @@ class RequestTimeoutError(PictifyError):
     """
 
     default_type = "request_timeout_error"
+    kind = "transient"
 
 
 class ConflictError(PictifyError):
@@ -141,6 +159,7 @@ class ConflictError(PictifyError):
     reused with a different body, or a state change that no longer applies. Not retried."""
 
     default_type = "conflict_error"
+    kind = "request"
 
 
 class ValidationError(PictifyError):
@@ -151,6 +170,7 @@ class ValidationError(PictifyError):
     """
 
     default_type = "validation_error"
+    kind = "request"
 
     def __init__(self, message: str, *, errors: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
@@ -165,6 +185,7 @@ class RateLimitError(PictifyError):
     """
 
     default_type = "rate_limit_error"
+    kind = "transient"
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
@@ -178,12 +199,14 @@ class QuotaExceededError(PictifyError):
     """
 
     default_type = "quota_exceeded_error"
+    kind = "account"
 
 
 class ServerError(PictifyError):
     """The server failed (HTTP 5xx)."""
 
     default_type = "server_error"
+    kind = "service"
 
 
 class APIConnectionError(PictifyError):
@@ -196,6 +219,7 @@ class APIConnectionError(PictifyError):
     """
 
     default_type = "connection_error"
+    kind = "service"
 
     def __init__(self, message: str, *, maybe_sent: bool = True, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
@@ -211,6 +235,7 @@ class APITimeoutError(APIConnectionError):
     """
 
     default_type = "timeout_error"
+    kind = "service"
 
     def __init__(self, message: str, *, phase: str = "read", **kwargs: Any) -> None:
         kwargs.setdefault("maybe_sent", phase not in ("connect", "pool"))
@@ -226,6 +251,7 @@ class ClientClosedError(PictifyError, builtins.RuntimeError):
     """
 
     default_type = "client_closed_error"
+    kind = "request"
 
 
 class BatchTimeoutError(PictifyError, builtins.TimeoutError):
@@ -239,6 +265,7 @@ class BatchTimeoutError(PictifyError, builtins.TimeoutError):
     """
 
     default_type = "batch_timeout_error"
+    kind = "transient"
 
     def __init__(
         self,

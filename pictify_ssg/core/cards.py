@@ -26,6 +26,7 @@ import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pictify_ssg.core import cache_keys
 from pictify_ssg.core.card_files import FileScan, place_file
 from pictify_ssg.core.publish import file_extension, png_size
 from pictify_ssg.core.service import Rendered
@@ -69,16 +70,6 @@ class Card:
         return cache_file_name(self.fingerprint, self.format)
 
 
-def record_key(fingerprint: str) -> str:
-    """Store key of a card's JSON record."""
-    return f"card:{fingerprint}"
-
-
-def bytes_key(fingerprint: str) -> str:
-    """Store key of a card's bytes in caches written before cards became files."""
-    return f"card-bytes:{fingerprint}"
-
-
 def cache_file_name(fingerprint: str, format: str) -> str:
     """``<fingerprint>.<ext>``: the card's file in the cache."""
     return f"{fingerprint}.{file_extension(format)}"
@@ -92,16 +83,16 @@ def load_card(store: Store, fingerprint: str, *, need_bytes: bool) -> Card | Non
     again.
     """
     return card_from_record(
-        store, fingerprint, store.get_json(record_key(fingerprint)), need_bytes=need_bytes
+        store, fingerprint, store.get_json(cache_keys.card(fingerprint)), need_bytes=need_bytes
     )
 
 
 def load_cards(store: Store, fingerprints: list[str], *, need_bytes: bool) -> dict[str, Card]:
     """:func:`load_card` for many cards, with their records read in a few queries."""
-    records = store.get_json_many(record_key(fp) for fp in fingerprints)
+    records = store.get_json_many(cache_keys.card(fp) for fp in fingerprints)
     cards: dict[str, Card] = {}
     for fingerprint in fingerprints:
-        record = records.get(record_key(fingerprint))
+        record = records.get(cache_keys.card(fingerprint))
         if record is None:
             continue
         card = card_from_record(store, fingerprint, record, need_bytes=need_bytes)
@@ -143,7 +134,7 @@ def card_from_record(
             "pictify: cached card %s is damaged (%s); rendering it again", fingerprint, problem
         )
         store.files.remove(card.file_name)
-        store.delete(record_key(fingerprint))
+        store.delete(cache_keys.card(fingerprint))
         return None
     size = record.get("size")
     return replace(card, has_bytes=True, size=size if isinstance(size, int) else 0)
@@ -162,13 +153,13 @@ def _file_problem(store: Store, card: Card, record: dict[str, JSON]) -> str | No
     if problem is None:
         # Same bytes, new time (the cache folder was copied without times): remember the
         # time, so the next lookup is one stat again.
-        store.set_json(record_key(card.fingerprint), {**record, "mtime_ns": stamp.mtime_ns})
+        store.set_json(cache_keys.card(card.fingerprint), {**record, "mtime_ns": stamp.mtime_ns})
     return problem
 
 
 def _from_legacy(store: Store, card: Card, record: dict[str, JSON]) -> Card | None:
     """A card whose image is still inside diskcache: check it and move it into a file."""
-    key = bytes_key(card.fingerprint)
+    key = cache_keys.card_bytes(card.fingerprint)
     if key not in store:
         return None
     problem = bytes_problem(store, key, record)
@@ -176,7 +167,7 @@ def _from_legacy(store: Store, card: Card, record: dict[str, JSON]) -> Card | No
     if data is None:
         log.debug("pictify: cached card %s is damaged (%s); rendering it again", key, problem)
         store.delete(key)
-        store.delete(record_key(card.fingerprint))
+        store.delete(cache_keys.card(card.fingerprint))
         return None
     moved = _write(store, card.fingerprint, data, {**record})
     store.delete(key)
@@ -194,7 +185,7 @@ def _write(store: Store, fingerprint: str, data: bytes, record: dict[str, JSON])
         log.warning("pictify: cannot write card %s into the cache: %s", name, exc)
         return False
     record.update(size=len(data), crc32=zlib.crc32(data), mtime_ns=stamp.mtime_ns)
-    store.set_json(record_key(fingerprint), record)
+    store.set_json(cache_keys.card(fingerprint), record)
     return True
 
 
@@ -243,7 +234,7 @@ def save_card(
     record.update(width=width, height=height, format=fmt)
     if data is None:
         if card.data is None:
-            store.set_json(record_key(fingerprint), record)
+            store.set_json(cache_keys.card(fingerprint), record)
         return Card(fingerprint, card.url, width, height, fmt, optimized=optimized)
     card_saved = Card(fingerprint, card.url, width, height, fmt, optimized=optimized)
     if not _write(store, fingerprint, data, record):
@@ -254,7 +245,7 @@ def save_card(
 def replace_image(store: Store, card: Card, data: bytes, *, optimized: str) -> Card:
     """Store a re-encoded image for a cached card (same pixels or a palette of them), e.g.
     when a card cached before optimisation existed is published."""
-    record = store.get_json(record_key(card.fingerprint))
+    record = store.get_json(cache_keys.card(card.fingerprint))
     if not isinstance(record, dict):
         return card
     if not _write(store, card.fingerprint, data, {**record, "optimized": optimized}):
@@ -364,7 +355,6 @@ def _jpeg_size(head: bytes) -> tuple[int, int] | None:
 
 
 #: Store key of the time of the last sweep of the card files.
-_SWEEP_KEY = "card-files:swept"
 #: Sweep at least this often even when no record expired (leftovers of killed builds).
 _SWEEP_EVERY_S = 7 * 86400.0
 
@@ -377,15 +367,15 @@ def sweep_card_files(store: Store, *, records_removed: int) -> int:
     Returns:
         How many files went.
     """
-    last = store.get_json(_SWEEP_KEY)
+    last = store.get_json(cache_keys.CARD_FILES_SWEPT)
     now = time.time()
     due = not isinstance(last, (int, float)) or now - last > _SWEEP_EVERY_S
     if not records_removed and not due:
         return 0
-    prefix = record_key("")
+    prefix = cache_keys.card("")
     live = {key[len(prefix) :] for key in store.live_keys(prefix)}
     removed = store.files.sweep(live)
-    store.set_json(_SWEEP_KEY, now)
+    store.set_json(cache_keys.CARD_FILES_SWEPT, now)
     return removed
 
 

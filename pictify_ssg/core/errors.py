@@ -40,7 +40,21 @@ class BuildError(PictifySSGError):
 
 
 class PageError(PictifySSGError):
-    """One page cannot get a card (bad front matter, a variable expression failing...)."""
+    """One page (or the template it asks for) cannot get a card: bad front matter, a variable
+    expression failing, a template file that cannot be read...
+
+    ``str()`` is the whole message, naming the page when there is one.
+
+    Attributes:
+        reason: The message without the page's name, so a reason shared by many pages can be
+            reported once for all of them.
+        page: The page's key, when the problem is one page's.
+    """
+
+    def __init__(self, reason: str, *, page: str | None = None) -> None:
+        self.reason = reason
+        self.page = page
+        super().__init__(f"page '{page}': {reason}" if page is not None else reason)
 
 
 class StoreError(PictifySSGError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html import escape
 from pathlib import Path
 
@@ -34,8 +34,8 @@ def write_gallery(
     site_name: str,
     output_dir: str,
     pages: Iterable[PageRecord],
-    cards: dict[str, CardResult],
-    sources: dict[str, str],
+    cards: Mapping[str, CardResult],
+    sources: Mapping[str, str],
 ) -> None:
     """Write ``path`` (``<output_dir>/index.html``) listing every page and its card.
 

@@ -53,14 +53,14 @@ def _optional_text(page_key: str, name: str, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        raise PageError(f"page '{page_key}': 'pictify.{name}' must be text")
+        raise PageError(f"'pictify.{name}' must be text", page=page_key)
     return str(value).strip() or None
 
 
 def _image(page_key: str, value: Any) -> str | None:
     # A number is never an image: "image: 42" would become the URL ".../42".
     if value is not None and not isinstance(value, str):
-        raise PageError(f"page '{page_key}': 'pictify.image' must be an image path or URL (text)")
+        raise PageError("'pictify.image' must be an image path or URL (text)", page=page_key)
     return _optional_text(page_key, "image", value)
 
 
@@ -68,7 +68,7 @@ def _variables(page_key: str, value: Any) -> dict[str, str | None]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise PageError(f"page '{page_key}': 'pictify.variables' must be a mapping name -> text")
+        raise PageError("'pictify.variables' must be a mapping name -> text", page=page_key)
     result: dict[str, str | None] = {}
     for name, expr in value.items():
         if expr is not None and not isinstance(expr, str):
@@ -77,11 +77,12 @@ def _variables(page_key: str, value: Any) -> dict[str, str | None]:
             # Page content is untrusted: statements (nested loops) could keep the build busy
             # for hours; a card variable needs only {{ }} expressions over page and site.
             raise PageError(
-                f"page '{page_key}': 'pictify.variables.{name}' may only use {{{{ }}}} "
-                "expressions, not {% %} statements"
+                f"'pictify.variables.{name}' may only use {{{{ }}}} "
+                "expressions, not {% %} statements",
+                page=page_key,
             )
         if expr is not None and (problem := check_expression(expr)):
-            raise PageError(f"page '{page_key}': 'pictify.variables.{name}': {problem}")
+            raise PageError(f"'pictify.variables.{name}': {problem}", page=page_key)
         result[str(name)] = expr
     return result
 
@@ -99,16 +100,16 @@ def read_overrides(page_key: str, meta: Mapping[str, Any]) -> PageOverrides:
         return PageOverrides(enabled=False)
     if not isinstance(raw, Mapping):
         raise PageError(
-            f"page '{page_key}': 'pictify' must be false or a mapping with {', '.join(_KEYS)}"
+            f"'pictify' must be false or a mapping with {', '.join(_KEYS)}", page=page_key
         )
     for key in raw:
         if key not in _KEYS:
             guess = difflib.get_close_matches(str(key), _KEYS, n=1)
             hint = f" (did you mean '{guess[0]}'?)" if guess else f"; use one of {', '.join(_KEYS)}"
-            raise PageError(f"page '{page_key}': unknown entry 'pictify.{key}'{hint}")
+            raise PageError(f"unknown entry 'pictify.{key}'{hint}", page=page_key)
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
-        raise PageError(f"page '{page_key}': 'pictify.enabled' must be true or false")
+        raise PageError("'pictify.enabled' must be true or false", page=page_key)
     title = _optional_text(page_key, "title", raw.get("title"))
     description = _optional_text(page_key, "description", raw.get("description"))
     template = _optional_text(page_key, "template", raw.get("template"))

@@ -6,17 +6,18 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
 from pictify_ssg.core.backend import BackendChoice, ServiceOpener, choose_backend
 from pictify_ssg.core.errors import BuildError, StoreError
 from pictify_ssg.core.loop import LoopThread, Running
+from pictify_ssg.core.phases.context import BuildContext
+from pictify_ssg.core.phases.run import BuildRun
 from pictify_ssg.core.records import PageRecord, SiteInfo
 from pictify_ssg.core.report import BuildReport
 from pictify_ssg.core.results import CardResult
-from pictify_ssg.core.run import BuildRun
 from pictify_ssg.core.settings import Settings
 from pictify_ssg.core.site_checks import site_warnings
 from pictify_ssg.core.store import Store
@@ -149,13 +150,15 @@ class Pipeline:
             for message in notes:
                 self._warn(message)
             run = BuildRun(
-                self.settings,
-                site,
-                config_dir=config_dir,
-                choice=choice,
-                opener=opener,
-                store=store,
-                warn=self._warn,
+                BuildContext.create(
+                    self.settings,
+                    site,
+                    config_dir=config_dir,
+                    choice=choice,
+                    opener=opener,
+                    store=store,
+                    warn=self._warn,
+                )
             )
             if self._loop is None:
                 self._loop = LoopThread()
@@ -165,6 +168,7 @@ class Pipeline:
             if background and run.to_render and choice.hosting == "site":
                 provisional = run.provisional()
             build = CardBuild(provisional, running=self._loop.submit(run.complete()), store=store)
+            build.on_cancel = run.cancel
             build.extra_warnings = notes
             if provisional is None:
                 build.wait()
@@ -215,6 +219,7 @@ class CardBuild:
         self._store = store
         self._final: BuildReport | None = report if running is None else None
         self.extra_warnings: list[str] = []
+        self.on_cancel: Callable[[], None] = lambda: None
 
     @property
     def pending(self) -> bool:
@@ -242,6 +247,7 @@ class CardBuild:
         """Stop rendering (cards rendered so far stay cached; nothing is published)."""
         if self._final is None and self._running is not None:
             self._running.cancel()
+            self.on_cancel()
 
     def changed(self) -> dict[str, CardResult | None]:
         """Pages whose card differs from the provisional report, after :meth:`wait`: their

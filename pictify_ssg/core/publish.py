@@ -151,12 +151,13 @@ def check_own_image(image: str, *, page: str) -> None:
         PageError: Naming the page and what to write instead.
     """
     if any(ord(char) < 32 or ord(char) == 127 for char in image):
-        raise PageError(f"page '{page}': its image {image!r} contains control characters")
+        raise PageError(f"its image {image!r} contains control characters", page=page)
     match = _SCHEME.match(image)
     if match and match.group(1).lower() not in ("http", "https"):
         raise PageError(
-            f"page '{page}': its image {image!r} uses the {match.group(1).lower()}: scheme; "
-            "give an http(s) URL or a path in the site"
+            f"its image {image!r} uses the {match.group(1).lower()}: scheme; "
+            "give an http(s) URL or a path in the site",
+            page=page,
         )
 
 

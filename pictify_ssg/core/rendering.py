@@ -16,8 +16,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pictify_ssg.core import cache_keys
+from pictify_ssg.core.failures import Failure
 from pictify_ssg.core.planner import Plan, RenderJob, RenderMode, chunk, plan_renders
-from pictify_ssg.core.service import Rendered, Service, explain_error
+from pictify_ssg.core.service import Rendered, Service
 from pictify_ssg.core.store import Store
 
 log = logging.getLogger("pictify_ssg")
@@ -58,7 +60,8 @@ class RenderOutcome:
 
     done: dict[str, Rendered] = field(default_factory=dict)
     """Cards rendered and kept, by fingerprint (their bytes already handed to ``keep``)."""
-    failed: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, Failure] = field(default_factory=dict)
+    """Why each card that could not be made failed, by fingerprint."""
     batches: int = 0
     direct: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -66,30 +69,16 @@ class RenderOutcome:
     """Template keys the service answered 404 for (deleted remotely)."""
 
 
-def _caps_key(service: str) -> str:
-    return f"service-caps:{service}"
-
-
 def known_batch_urls(store: Store, service: str) -> bool | None:
     """Whether batch results on ``service`` carry URLs, if an earlier build found out."""
-    value = store.get_json(_caps_key(service))
+    value = store.get_json(cache_keys.service_caps(service))
     if isinstance(value, dict) and isinstance(value.get("batch_urls"), bool):
         return bool(value["batch_urls"])
     return None
 
 
 def _remember_batch_urls(store: Store, service: str, value: bool) -> None:
-    store.set_json(_caps_key(service), {"batch_urls": value})
-
-
-def _is_permanent(exc: BaseException) -> bool:
-    """Errors that another attempt cannot fix, and that stop every further render."""
-    from pictify_ssg.client import exceptions as errors
-
-    return isinstance(
-        exc,
-        (errors.AuthenticationError, errors.PermissionDeniedError, errors.QuotaExceededError),
-    )
+    store.set_json(cache_keys.service_caps(service), {"batch_urls": value})
 
 
 #: Downloads of a rendered card before it counts as failed, and the first pause between them
@@ -104,13 +93,6 @@ CANCEL_GRACE_S = 2.0
 #: Identical service-side failures, with no success in between, after which the service is
 #: taken as down for this build (each was already retried by the client).
 BREAKER_THRESHOLD = 3
-
-
-def _is_service_down(exc: BaseException) -> bool:
-    """Errors of the service itself (5xx, no connection), not of one card's content."""
-    from pictify_ssg.client import exceptions as errors
-
-    return isinstance(exc, (errors.ServerError, errors.APIConnectionError))
 
 
 def _may_have_rendered(exc: BaseException) -> bool:
@@ -131,10 +113,6 @@ def _is_not_found(exc: BaseException) -> bool:
     from pictify_ssg.client import exceptions as errors
 
     return isinstance(exc, errors.NotFoundError)
-
-
-def _describe(exc: BaseException) -> str:
-    return explain_error(exc)
 
 
 class Renderer:
@@ -165,7 +143,7 @@ class Renderer:
         self.options = options
         self.progress = progress
         self.outcome = RenderOutcome()
-        self._stop: str | None = None  # set by a permanent error: no further requests
+        self._stop: Failure | None = None  # set by an account error: no further requests
         # Breaker: a renderer that cannot start (say, no Chromium) answers 503 to every card;
         # without it, 400 pages would take 400 x (client retries + our retry) before failing.
         self._down: tuple[str, int] = ("", 0)
@@ -228,35 +206,39 @@ class Renderer:
                 height=o.height,
             )
         except Exception as exc:  # noqa: BLE001 - any failure of one card is recorded, not raised
-            permanent = _is_permanent(exc) or self._trip(exc)
+            failure = Failure.from_error(exc)
+            permanent = failure.kind == "account" or self._trip(failure)
             if permanent:
-                self._stop = _describe(exc)
+                self._stop = failure
             if _is_not_found(exc):
                 self.outcome.gone_templates.add(job.template_key)
-            final = last or permanent or _is_not_found(exc) or _may_have_rendered(exc)
-            self._fail(job, _describe(exc), final=final)
-            log.debug("pictify: card %s failed: %s", job.fingerprint[:12], _describe(exc))
+            unsure = _may_have_rendered(exc)
+            if unsure:
+                failure = Failure.transient(failure.reason)
+            final = last or permanent or _is_not_found(exc) or unsure
+            self._fail(job, failure, final=final)
+            log.debug("pictify: card %s failed: %s", job.fingerprint[:12], failure.reason)
             return [] if final else [job]
         try:
             # The card exists now: a failed download is tried again, never the render.
             card = await self._fetch(card, attempts=DOWNLOAD_ATTEMPTS)
         except Exception as exc:  # noqa: BLE001 - recorded for this card, not raised
-            self._fail(job, f"the card was rendered but could not be downloaded: {exc}", final=True)
+            reason = f"the card was rendered but could not be downloaded: {exc}"
+            self._fail(job, Failure("service", reason, retryable=True), final=True)
             return []
         await self._succeed(job, card)
         return []
 
-    def _trip(self, exc: BaseException) -> bool:
+    def _trip(self, failure: Failure) -> bool:
         """Count a service-side failure; ``True`` once the service looks down for good."""
-        if self._succeeded or not _is_service_down(exc):
+        if self._succeeded or failure.kind != "service":
             return False
-        message = _describe(exc)
-        count = self._down[1] + 1 if self._down[0] == message else 1
-        self._down = (message, count)
+        count = self._down[1] + 1 if self._down[0] == failure.reason else 1
+        self._down = (failure.reason, count)
         return count >= BREAKER_THRESHOLD
 
-    def _fail(self, job: RenderJob, message: str, *, final: bool) -> None:
-        self.outcome.failed[job.fingerprint] = message
+    def _fail(self, job: RenderJob, failure: Failure, *, final: bool) -> None:
+        self.outcome.failed[job.fingerprint] = failure
         if final:
             self.progress(1)
 
@@ -266,7 +248,7 @@ class Renderer:
         if problem is not None:
             # Rendered but not usable (say, not an image): another render would be billed
             # again for the same answer, so the card fails for this build.
-            self._fail(job, problem, final=True)
+            self._fail(job, Failure("service", problem, retryable=True), final=True)
             return
         self.outcome.failed.pop(job.fingerprint, None)
         # The bytes are in the cache now; keeping them here too would hold every card.
@@ -346,7 +328,7 @@ class Renderer:
         try:
             card = await self._fetch(card)
         except (httpx.HTTPError, RuntimeError) as exc:
-            self._fail(job, _describe(exc), final=False)
+            self._fail(job, Failure.from_error(exc), final=False)
             return False
         await self._succeed(job, card)
         return True
@@ -364,8 +346,12 @@ class Renderer:
             if job.fingerprint in self._unsure:
                 continue  # failed for this build (see _run_batch): never sent again
             if item is None or not item.get("success"):
-                error = (item or {}).get("error") or "not rendered by the batch"
-                self.outcome.failed[job.fingerprint] = str(error)
+                error = (item or {}).get("error")
+                self.outcome.failed[job.fingerprint] = (
+                    Failure.page(str(error))
+                    if error
+                    else Failure.transient("not rendered by the batch")
+                )
                 retry.append(job)
             elif not item.get("url"):
                 missing_urls += 1
@@ -402,8 +388,9 @@ class Renderer:
                 submitted = True
                 result, cancelled = await self._poll(batch_id)
             except Exception as exc:  # noqa: BLE001 - a failed batch falls back to direct renders
-                if _is_permanent(exc) or self._trip(exc):
-                    self._stop = _describe(exc)
+                failure = Failure.from_error(exc)
+                if failure.kind == "account" or self._trip(failure):
+                    self._stop = failure
                 if _is_not_found(exc):
                     self.outcome.gone_templates.add(jobs[0].template_key)
                 # A batch the service accepted (or may have: a read timeout on the submission)
@@ -413,10 +400,10 @@ class Renderer:
                 for job in jobs:
                     if unsure:
                         self._unsure.add(job.fingerprint)
-                        self._fail(job, _describe(exc), final=True)
+                        self._fail(job, Failure.transient(failure.reason), final=True)
                     else:
-                        self.outcome.failed[job.fingerprint] = _describe(exc)
-                log.debug("pictify: batch failed: %s", _describe(exc))
+                        self.outcome.failed[job.fingerprint] = failure
+                log.debug("pictify: batch failed: %s", failure.reason)
                 return None
         items: dict[int, dict[str, Any]] = {}
         for item in [*result.results, *result.errors]:
@@ -459,7 +446,7 @@ class Renderer:
         try:
             await self.service.cancel_batch(batch_id)
         except Exception as exc:  # noqa: BLE001 - cancelling is best effort
-            log.debug("pictify: cancelling batch %s failed: %s", batch_id, _describe(exc))
+            log.debug("pictify: cancelling batch %s failed: %s", batch_id, exc)
         # Items that finished before the cancel keep their results. An item that was being
         # rendered when the cancel arrived may still finish (and be billed): after a pause,
         # its result is collected, so only items the service never started are sent again.

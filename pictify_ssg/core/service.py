@@ -145,26 +145,3 @@ class Service:
     async def aclose(self) -> None:
         """Close the API client (the download client belongs to the caller)."""
         await self.client.close()
-
-
-def explain_error(exc: BaseException) -> str:
-    """One line about a failed call, saying what to do when the cause is the user's to fix.
-
-    A refused key comes back from Pictify as ``[401] Invalid Request``, which names neither
-    the key nor a remedy.
-    """
-    from pictify_ssg.client import exceptions as errors
-
-    text = str(exc) or type(exc).__name__
-    if len(text) > 300:
-        text = text[:297] + "..."
-    if isinstance(exc, errors.AuthenticationError):
-        return (
-            f"the service refused the API key ({text}): check PICTIFY_API_KEY (or the api_key "
-            "option) and base_url"
-        )
-    if isinstance(exc, errors.PermissionDeniedError):
-        return f"the API key is not allowed to do this ({text}): check the account and its plan"
-    if isinstance(exc, errors.QuotaExceededError):
-        return f"the account's render quota is used up ({text}): wait for it to reset or upgrade"
-    return text

@@ -83,7 +83,13 @@ class SiteFolders:
                 or is not an ordinary file; the message names the page and the option.
             PageError: The file does not exist.
         """
-        where = f"page '{page}': '{option}'"
+        try:
+            return self._page_file(value, option=option)
+        except PageError as exc:
+            raise type(exc)(exc.reason, page=page) from None
+
+    def _page_file(self, value: str, *, option: str) -> Path:
+        where = f"'{option}'"
         if any(ord(char) < 32 or ord(char) == 127 for char in value):
             raise RefusedFileError(f"{where} contains control characters; write a plain path")
         if "://" in value or value.lower().startswith(("file:", "data:")):

@@ -194,6 +194,8 @@ class Store:
         self._max_age = max_age_days * 86400.0 if max_age_days > 0 else None
         # Expiry times seen by get_json_many, so touch() can skip entries used recently.
         self._expiry: dict[str, float | None] = {}
+        # Keys used by each open session (see session()).
+        self._sessions: list[set[str]] = []
         try:
             if directory.exists() and not directory.is_dir():
                 raise StoreError(
@@ -251,7 +253,7 @@ class Store:
 
     def _get(self, key: str, prefix: bytes) -> bytes | None:
         try:
-            raw = self._cache.get(key, default=None, retry=True)
+            raw, expire_time = self._cache.get(key, default=None, expire_time=True, retry=True)
         except UnsafeCacheRowError:
             log.warning("pictify: ignoring an unsafe cache entry %r in %s", key, self.directory)
             return None
@@ -259,7 +261,20 @@ class Store:
             return None  # the value file vanished (concurrent prune): a miss, not a failure
         if not isinstance(raw, bytes) or not raw.startswith(prefix):
             return None
+        self._expiry[key] = expire_time
+        self._used((key,))
         return raw[len(prefix) :]
+
+    def _used(self, keys: Iterable[str]) -> None:
+        for used in self._sessions:
+            used.update(keys)
+
+    def _written(self, keys: Iterable[str]) -> None:
+        # Writing sets a fresh expiry: the session's touch can leave these keys alone.
+        expiry = time.time() + self._max_age if self._max_age is not None else None
+        for key in keys:
+            self._expiry[key] = expiry
+        self._used(keys)
 
     def get_json(self, key: str) -> JSON:
         """The JSON value stored under ``key``, or ``None``."""
@@ -305,6 +320,7 @@ class Store:
                     found[key] = json.loads(value[len(_JSON_PREFIX) :].decode("utf-8"))
                 except (UnicodeDecodeError, ValueError):
                     continue
+        self._used(found)
         return found
 
     def get_bytes(self, key: str) -> bytes | None:
@@ -351,6 +367,7 @@ class Store:
             return None  # the value file vanished (concurrent prune): a miss, not a failure
         if value is None:
             return None
+        self._used((key,))
         reader: BinaryIO = io.BytesIO(value) if isinstance(value, bytes) else value
         return reader
 
@@ -376,6 +393,7 @@ class Store:
         """
         data = json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
         self._cache.set(key, _JSON_PREFIX + data.encode("utf-8"), expire=self._max_age, retry=True)
+        self._written((key,))
 
     def set_json_many(self, items: Mapping[str, object]) -> None:
         """Store many JSON values in one transaction (one commit instead of one per value)."""
@@ -386,10 +404,23 @@ class Store:
     def set_bytes(self, key: str, data: bytes) -> None:
         """Store bytes (refreshes their expiry)."""
         self._cache.set(key, _BYTES_PREFIX + data, expire=self._max_age, retry=True)
+        self._written((key,))
 
     def delete(self, key: str) -> None:
         """Forget ``key`` (no error when absent)."""
         self._cache.delete(key, retry=True)
+
+    # -- liveness -----------------------------------------------------------------------------
+
+    def session(self) -> StoreSession:
+        """Start recording the keys a build uses (see :class:`StoreSession`)."""
+        session = StoreSession(self)
+        self._sessions.append(session.used)
+        return session
+
+    def _end_session(self, used: set[str]) -> None:
+        # By identity: two sessions with the same keys are still two sessions.
+        self._sessions[:] = [s for s in self._sessions if s is not used]
 
     def touch(self, keys: Iterable[str]) -> None:
         """Mark entries as used now, so :meth:`prune` keeps them another ``max_age``."""
@@ -397,7 +428,8 @@ class Store:
             return
         # Entries read by get_json_many whose expiry is still nearly a full max_age away were
         # touched by a build less than a day ago: leave them, so a warm build writes nothing.
-        fresh_after = time.time() + self._max_age - _TOUCH_SLACK_S
+        # (A tenth of max_age when that is shorter, so short lifetimes still get refreshed.)
+        fresh_after = time.time() + self._max_age - min(_TOUCH_SLACK_S, self._max_age / 10)
         stale = [k for k in keys if (self._expiry.get(k) or 0.0) < fresh_after]
         if not stale:
             return
@@ -439,3 +471,37 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class StoreSession:
+    """The keys one build used, so the entries it still needs outlive the prune.
+
+    Every key read with a hit or written while the session is open is recorded by the store
+    itself; :meth:`close` refreshes their expiry and prunes what no build used for
+    ``max_age``. No caller keeps a list of keys by hand.
+
+    Attributes:
+        used: The keys recorded so far.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.used: set[str] = set()
+        self._open = True
+
+    def close(self) -> int:
+        """Refresh every recorded key, then prune; returns how many entries the prune removed.
+
+        Entries refreshed less than a day ago are left as they are (see :meth:`Store.touch`),
+        so a warm build writes nothing.
+        """
+        if not self._open:
+            return 0
+        self.discard()
+        self.store.touch(sorted(self.used))
+        return self.store.prune()
+
+    def discard(self) -> None:
+        """Stop recording without refreshing anything (a build that was cancelled)."""
+        self._open = False
+        self.store._end_session(self.used)

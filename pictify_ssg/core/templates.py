@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pictify_ssg.core import cache_keys
 from pictify_ssg.core.errors import PageError
 from pictify_ssg.core.fingerprint import sha256_bytes
 from pictify_ssg.core.site_files import read_file
@@ -131,10 +132,6 @@ def load_file_template(path: Path, *, what: str, page_named: bool = False) -> Te
     )
 
 
-def _version_key(service: str, uid: str) -> str:
-    return f"template-version:{service}:{uid}"
-
-
 def remote_version(template: Any) -> TemplateVersion:
     """Identity of a template read from the service (``updatedAt``, else a content hash)."""
     uid = str(template.uid)
@@ -158,7 +155,7 @@ def remember_version(store: Store, service: str, version: TemplateVersion) -> No
     """Keep the version seen, for builds that cannot reach the service."""
     assert version.uid is not None
     store.set_json(
-        _version_key(service, version.uid),
+        cache_keys.template_version(service, version.uid),
         {
             "version": version.identity["version"],
             "variables": sorted(version.variables) if version.variables is not None else None,
@@ -171,7 +168,7 @@ def remember_version(store: Store, service: str, version: TemplateVersion) -> No
 
 def last_known_version(store: Store, service: str, uid: str) -> TemplateVersion | None:
     """The version remembered by an earlier build, if any."""
-    value = store.get_json(_version_key(service, uid))
+    value = store.get_json(cache_keys.template_version(service, uid))
     if not isinstance(value, dict) or not isinstance(value.get("version"), str):
         return None
     names = value.get("variables")
@@ -186,16 +183,12 @@ def last_known_version(store: Store, service: str, uid: str) -> TemplateVersion 
     )
 
 
-def _file_record_key(service: str, account: str, path: Path) -> str:
-    return f"template-file:{service}:{account}:{path}"
-
-
 def known_remote_uid(
     store: Store, service: str, account: str, version: TemplateVersion
 ) -> str | None:
     """The uid of the remote copy of a file template, when it matches the file's content."""
     assert version.path is not None
-    record = store.get_json(_file_record_key(service, account, version.path))
+    record = store.get_json(cache_keys.template_file(service, account, version.path))
     if (
         isinstance(record, dict)
         and record.get("sha256") == version.identity["file_sha256"]
@@ -207,7 +200,7 @@ def known_remote_uid(
 
 def previous_remote_uid(store: Store, service: str, account: str, path: Path) -> str | None:
     """The uid of the remote copy made from an earlier content of the file, if any."""
-    record = store.get_json(_file_record_key(service, account, path))
+    record = store.get_json(cache_keys.template_file(service, account, path))
     if isinstance(record, dict) and isinstance(record.get("uid"), str):
         return str(record["uid"])
     return None
@@ -219,7 +212,7 @@ def remember_remote_uid(
     """Record that ``uid`` now holds the file's current content."""
     assert version.path is not None
     store.set_json(
-        _file_record_key(service, account, version.path),
+        cache_keys.template_file(service, account, version.path),
         {"uid": uid, "sha256": version.identity["file_sha256"]},
     )
 
@@ -250,7 +243,7 @@ async def read_remote_version(
         PageError: Unknown template, refused key, or unreachable with no version remembered.
     """
     from pictify_ssg.client import exceptions as errors
-    from pictify_ssg.core.service import explain_error
+    from pictify_ssg.core.failures import explain_error
 
     try:
         service = await open_service()
@@ -313,13 +306,3 @@ async def ensure_remote_copy(
     uid = str(result.uid)
     remember_remote_uid(store, identity, account, template, uid)
     return uid
-
-
-def file_record_key(service: str, account: str, path: Path) -> str:
-    """Store key of the remote copy of a file template (public for touching it)."""
-    return _file_record_key(service, account, path)
-
-
-def version_key(service: str, uid: str) -> str:
-    """Store key of a remembered template version (public for touching it)."""
-    return _version_key(service, uid)

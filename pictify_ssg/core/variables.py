@@ -193,12 +193,13 @@ def _render_one(
             # The usual cause: front matter that only some pages have.
             hint = "; for values some pages lack, add a default: {{ page.meta.x | default('') }}"
         raise PageError(
-            f"page '{page_key}': card variable '{name}' ({expression!r}) failed: {exc}{hint}"
+            f"card variable '{name}' ({expression!r}) failed: {exc}{hint}", page=page_key
         ) from None
     if len(text) > MAX_VARIABLE_CHARS:
         raise PageError(
-            f"page '{page_key}': card variable '{name}' is {len(text)} characters long; a card "
-            f"variable may have at most {MAX_VARIABLE_CHARS}"
+            f"card variable '{name}' is {len(text)} characters long; a card "
+            f"variable may have at most {MAX_VARIABLE_CHARS}",
+            page=page_key,
         )
     return text
 

@@ -18,7 +18,7 @@ HEAVY = (
     "diskcache",
     "pictify_ssg.client",
     "pictify_ssg.core.pipeline",
-    "pictify_ssg.core.run",
+    "pictify_ssg.core.phases.run",
     "pictify_ssg.local.server",
 )
 

@@ -19,12 +19,10 @@ from typing import TYPE_CHECKING
 import pytest
 from PIL import Image
 
-from pictify_ssg.core import PageRecord, Settings, SiteInfo, build
+from pictify_ssg.core import PageRecord, Settings, SiteInfo, build, cache_keys
 from pictify_ssg.core.cards import (
-    bytes_key,
     image_header,
     load_card,
-    record_key,
     save_card,
 )
 from pictify_ssg.core.service import Rendered
@@ -178,9 +176,9 @@ def _legacy_cache(site: SiteInfo) -> str:
         del record["mtime_ns"]
         del record["optimized"]
         store.set_json(key, record)
-        store.set_bytes(bytes_key(key.removeprefix("card:")), card.read_bytes())
+        store.set_bytes(cache_keys.card_bytes(key.removeprefix("card:")), card.read_bytes())
     card.unlink()
-    return bytes_key(key.removeprefix("card:"))
+    return cache_keys.card_bytes(key.removeprefix("card:"))
 
 
 def test_a_card_cached_inside_diskcache_moves_into_a_file_without_rendering(
@@ -305,7 +303,7 @@ def test_the_image_header_wins_over_what_the_service_reported(tmp_path: Path) ->
         loaded = load_card(store, "f" * 64, need_bytes=True)
         assert loaded == card
         path = store.files.path(card.file_name)
-        assert store.get_json(record_key("f" * 64)) == {
+        assert store.get_json(cache_keys.card("f" * 64)) == {
             "url": "u",
             "width": 40,
             "height": 20,

@@ -130,4 +130,4 @@ async def test_a_download_that_keeps_failing_fails_the_card_but_renders_once(
     service = _ScriptedService([], download_errors=99)
     renderer = await _run(tmp_path, service)
     assert (service.renders, service.downloads) == (1, rendering.DOWNLOAD_ATTEMPTS)
-    assert "could not be downloaded" in renderer.outcome.failed["fp1"]
+    assert "could not be downloaded" in renderer.outcome.failed["fp1"].reason

@@ -20,7 +20,7 @@ from pictify_ssg.core import PageRecord, Settings, SiteInfo, build
 from pictify_ssg.core import cards as cards_module
 from pictify_ssg.core.backend import ServiceOpener, choose_backend
 from pictify_ssg.core.cards import save_card
-from pictify_ssg.core.run import VANISHED
+from pictify_ssg.core.phases.publish import VANISHED
 from pictify_ssg.core.service import Rendered
 from pictify_ssg.core.store import Store
 
@@ -184,7 +184,7 @@ def _modules_after(code: str) -> set[str]:
 
 
 def test_the_core_does_not_import_http_until_a_service_opens() -> None:
-    assert _modules_after("import pictify_ssg.core.pipeline, pictify_ssg.core.run") == set()
+    assert _modules_after("import pictify_ssg.core.pipeline, pictify_ssg.core.phases.run") == set()
 
 
 def test_a_warm_build_imports_no_http_stack(
