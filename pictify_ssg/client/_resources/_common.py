@@ -104,3 +104,24 @@ def output_format(value: str | None, *, allowed: frozenset[str], param: str) -> 
         choices = ", ".join(sorted(allowed | ({"jpg"} if "jpeg" in allowed else set())))
         raise ValueError(f"{param}={value!r} is not a supported format; use one of: {choices}")
     return fmt
+
+
+#: ``fileExtension`` values of ``/image`` and ``/image/canvas`` (``jpg`` is sent as ``jpeg``).
+IMAGE_FORMATS = frozenset({"png", "jpeg", "webp"})
+#: Names under which callers pass the image format through ``**options`` (the wire name,
+#: snake-cased or not); without this they were overwritten by ``format=None`` and silently
+#: dropped.
+_FORMAT_ALIASES = ("file_extension", "fileExtension")
+
+
+def image_format(format: str | None, options: dict[str, Any]) -> str | None:
+    """``format=`` or its wire name ``file_extension=`` (removed from ``options``), checked."""
+    chosen = output_format(format, allowed=IMAGE_FORMATS, param="format")
+    for alias in _FORMAT_ALIASES:
+        given = output_format(options.pop(alias, None), allowed=IMAGE_FORMATS, param=alias)
+        if given is None:
+            continue
+        if chosen is not None and given != chosen:
+            raise ValueError(f"pass format= or {alias}=, not both")
+        chosen = given
+    return chosen
