@@ -36,8 +36,9 @@ RULES: list[tuple[str, str]] = [
     # Names whose sync twin is not the same name without ``Async``.
     (r"\bAsyncPaginator\(", "SyncPage.fetch("),
     (r"\bAsyncPaginator\b", "SyncPage"),
-    (r"\bAsyncResource\b", "SyncResource"),
+    (r"\bAsync(Resource|ClientLike)\b", r"Sync\1"),
     (r"\bAsync(?=[A-Z])", ""),
+    (r"\._async\b", "._sync"),
     # The language and the libraries.
     (r"\basync def\b", "def"),
     (r"\bawait ", ""),

@@ -2,51 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from pictify_ssg.client._model_base import PictifyModel
-from pictify_ssg.client._options import RequestOptions
-from pictify_ssg.client._request import Endpoint
 
 M = TypeVar("M", bound=PictifyModel)
-R = TypeVar("R")
 
 MAX_VARIABLE_SETS = 100
-
-
-class SyncClientLike(Protocol):
-    """The parts of :class:`Pictify` a resource uses."""
-
-    _sleep: Callable[[float], None]
-    _clock: Callable[[], float]
-    _random: Callable[[], float]
-
-    def _request(self, endpoint: Endpoint[R], options: RequestOptions = ...) -> R: ...
-
-
-class AsyncClientLike(Protocol):
-    """The parts of :class:`AsyncPictify` a resource uses."""
-
-    _sleep: Callable[[float], Awaitable[None]]
-    _clock: Callable[[], float]
-    _random: Callable[[], float]
-
-    async def _request(self, endpoint: Endpoint[R], options: RequestOptions = ...) -> R: ...
-
-
-class SyncResource:
-    """Base of sync resources: holds the client."""
-
-    def __init__(self, client: SyncClientLike) -> None:
-        self._client = client
-
-
-class AsyncResource:
-    """Base of async resources: holds the client."""
-
-    def __init__(self, client: AsyncClientLike) -> None:
-        self._client = client
 
 
 def model_parser(model: type[M], envelope: str | None = None) -> Callable[[Any], M]:

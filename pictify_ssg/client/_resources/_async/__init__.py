@@ -1,2 +1,1 @@
-"""The API resources of :class:`AsyncPictify`: the source ``scripts/unasync.py`` derives the
-sync resources (``_resources/_sync``) from."""
+"""The API resources of :class:`AsyncPictify`, one module per resource."""

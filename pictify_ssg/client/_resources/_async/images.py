@@ -10,9 +10,9 @@ from pictify_ssg.client._models import ImageResult
 from pictify_ssg.client._options import RequestOptions
 from pictify_ssg.client._pagination import AsyncPaginator, ListQuery
 from pictify_ssg.client._request import Endpoint, path_segment, to_wire
+from pictify_ssg.client._resources._async._resource import AsyncResource
 from pictify_ssg.client._resources._common import (
     IMAGE_FORMATS,
-    AsyncResource,
     image_format,
     model_parser,
     one_of,

@@ -18,7 +18,8 @@ from pictify_ssg.client._options import RequestOptions
 from pictify_ssg.client._pagination import AsyncPaginator, ListQuery
 from pictify_ssg.client._request import Endpoint, path_segment, to_wire
 from pictify_ssg.client._resources import _template_endpoints as ep
-from pictify_ssg.client._resources._common import AsyncResource, check_variable_sets, model_parser
+from pictify_ssg.client._resources._async._resource import AsyncResource
+from pictify_ssg.client._resources._common import check_variable_sets, model_parser
 from pictify_ssg.client._resources._common import output_format as check_format
 from pictify_ssg.client._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from pictify_ssg.client.exceptions import BatchTimeoutError, PictifyError

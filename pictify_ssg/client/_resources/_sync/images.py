@@ -13,12 +13,12 @@ from pictify_ssg.client._pagination import ListQuery, SyncPage
 from pictify_ssg.client._request import Endpoint, path_segment, to_wire
 from pictify_ssg.client._resources._common import (
     IMAGE_FORMATS,
-    SyncResource,
     image_format,
     model_parser,
     one_of,
     output_format,
 )
+from pictify_ssg.client._resources._sync._resource import SyncResource
 from pictify_ssg.client._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 _parse_image = model_parser(ImageResult, "image")

@@ -10,7 +10,8 @@ from pictify_ssg.client._effects import Effect
 from pictify_ssg.client._models import PdfResult
 from pictify_ssg.client._options import RequestOptions
 from pictify_ssg.client._request import Endpoint, to_wire, to_wire_deep
-from pictify_ssg.client._resources._common import SyncResource, check_variable_sets, model_parser
+from pictify_ssg.client._resources._common import check_variable_sets, model_parser
+from pictify_ssg.client._resources._sync._resource import SyncResource
 from pictify_ssg.client._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 _parse_pdf = model_parser(PdfResult, "pdf")

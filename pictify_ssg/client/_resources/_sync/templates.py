@@ -19,8 +19,9 @@ from pictify_ssg.client._options import RequestOptions
 from pictify_ssg.client._pagination import ListQuery, SyncPage
 from pictify_ssg.client._request import Endpoint, path_segment, to_wire
 from pictify_ssg.client._resources import _template_endpoints as ep
-from pictify_ssg.client._resources._common import SyncResource, check_variable_sets, model_parser
+from pictify_ssg.client._resources._common import check_variable_sets, model_parser
 from pictify_ssg.client._resources._common import output_format as check_format
+from pictify_ssg.client._resources._sync._resource import SyncResource
 from pictify_ssg.client._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from pictify_ssg.client.exceptions import BatchTimeoutError, PictifyError
 

@@ -11,7 +11,8 @@ from pictify_ssg.client._models_integrations import Deleted, WebhookSubscription
 from pictify_ssg.client._options import RequestOptions
 from pictify_ssg.client._pagination import ListQuery, SyncPage
 from pictify_ssg.client._request import Endpoint, path_segment, to_wire
-from pictify_ssg.client._resources._common import SyncResource, model_parser
+from pictify_ssg.client._resources._common import model_parser
+from pictify_ssg.client._resources._sync._resource import SyncResource
 from pictify_ssg.client._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 _BASE = "/webhook-subscriptions"
