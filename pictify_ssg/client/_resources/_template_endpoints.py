@@ -20,10 +20,6 @@ RENDER_FORMATS = frozenset({"png", "jpeg", "webp", "pdf"})
 BATCH_FORMATS = frozenset({"png", "jpeg", "webp", "gif"})
 
 
-def _definitions(defs: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]] | None:
-    return None if defs is None else [dict(d) for d in defs]
-
-
 def template_fields(
     *,
     name: str | None,
@@ -43,9 +39,9 @@ def template_fields(
             "html": html,
             "width": width,
             "height": height,
-            "variable_definitions": _definitions(variable_definitions),
+            "variable_definitions": variable_definitions,
             "output_format": output_format,
-            "layouts": dict(layouts) if layouts is not None else None,
+            "layouts": layouts,
         }
     )
 

@@ -68,7 +68,7 @@ class AsyncGifs(AsyncResource):
                 "html": html,
                 "url": url,
                 "template": template,
-                "variables": dict(variables) if variables is not None else None,
+                "variables": variables,
                 "width": width,
                 "height": height,
                 "quality": quality,

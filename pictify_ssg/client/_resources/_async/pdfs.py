@@ -53,7 +53,7 @@ class AsyncPdfs(AsyncResource):
         body = to_wire(
             {
                 "template_uid": template_uid,
-                "variables": dict(variables) if variables is not None else None,
+                "variables": variables,
                 "options": to_wire_deep(options) if options else None,
             }
         )

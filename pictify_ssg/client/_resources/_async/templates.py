@@ -283,13 +283,13 @@ class AsyncTemplates(AsyncResource):
             raise ValueError("pass layout= or layouts=, not both")
         body = to_wire(
             {
-                "variables": dict(variables or {}),
+                "variables": variables or {},
                 "format": check_format(format, allowed=ep.RENDER_FORMATS, param="format"),
                 "quality": quality,
                 "width": width,
                 "height": height,
                 "layout": layout,
-                "layouts": list(layouts) if layouts is not None else None,
+                "layouts": layouts,
                 "variable_sets": (
                     check_variable_sets(variable_sets) if variable_sets is not None else None
                 ),
@@ -382,7 +382,7 @@ class AsyncTemplates(AsyncResource):
                 "concurrency": concurrency,
                 "webhook_url": webhook_url,
                 "layout": layout,
-                "layouts": list(layouts) if layouts is not None else None,
+                "layouts": layouts,
             }
         )
         return await self._client._request(

@@ -69,7 +69,7 @@ class Gifs(SyncResource):
                 "html": html,
                 "url": url,
                 "template": template,
-                "variables": dict(variables) if variables is not None else None,
+                "variables": variables,
                 "width": width,
                 "height": height,
                 "quality": quality,

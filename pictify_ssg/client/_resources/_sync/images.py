@@ -90,7 +90,7 @@ class Images(SyncResource):
                 "html": html,
                 "url": url,
                 "template": template,
-                "variables": dict(variables) if variables is not None else None,
+                "variables": variables,
                 "width": width,
                 "height": height,
                 "file_extension": file_extension,
@@ -142,11 +142,9 @@ class Images(SyncResource):
         """
         body = to_wire(
             {
-                "fabric_js_data": dict(fabric_js_data),
-                "variables": dict(variables) if variables is not None else None,
-                "variable_definitions": (
-                    [dict(d) for d in variable_definitions] if variable_definitions else None
-                ),
+                "fabric_js_data": fabric_js_data,
+                "variables": variables,
+                "variable_definitions": variable_definitions or None,
                 "width": width,
                 "height": height,
                 "file_extension": output_format(format, allowed=IMAGE_FORMATS, param="format"),

@@ -54,7 +54,7 @@ class Pdfs(SyncResource):
         body = to_wire(
             {
                 "template_uid": template_uid,
-                "variables": dict(variables) if variables is not None else None,
+                "variables": variables,
                 "options": to_wire_deep(options) if options else None,
             }
         )
