@@ -15,12 +15,14 @@ from ._base import BaseClient
 from ._config import DEFAULT_MAX_RETRIES, default_timeout
 from ._options import DEFAULT_OPTIONS, RequestOptions
 from ._request import Endpoint, PreparedRequest
-from ._resources.bindings import AsyncBindings
-from ._resources.gifs import AsyncGifs
-from ._resources.images import AsyncImages
-from ._resources.pdfs import AsyncPdfs
-from ._resources.templates import AsyncTemplates
-from ._resources.webhooks import AsyncWebhooks
+from ._resources import (
+    AsyncBindings,
+    AsyncGifs,
+    AsyncImages,
+    AsyncPdfs,
+    AsyncTemplates,
+    AsyncWebhooks,
+)
 from ._retry import RetryPolicyFn
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from .exceptions import PictifyError

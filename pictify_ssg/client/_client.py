@@ -1,3 +1,4 @@
+# Generated from _async_client.py by scripts/unasync.py: edit that file, not this one.
 """The synchronous client. Only the send loop lives here; decisions are in ``_base``."""
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from ._base import BaseClient
 from ._config import DEFAULT_MAX_RETRIES, default_timeout
 from ._options import DEFAULT_OPTIONS, RequestOptions
 from ._request import Endpoint, PreparedRequest
-from ._resources.bindings import Bindings
-from ._resources.gifs import Gifs
-from ._resources.images import Images
-from ._resources.pdfs import Pdfs
-from ._resources.templates import Templates
-from ._resources.webhooks import Webhooks
+from ._resources import (
+    Bindings,
+    Gifs,
+    Images,
+    Pdfs,
+    Templates,
+    Webhooks,
+)
 from ._retry import RetryPolicyFn
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from .exceptions import PictifyError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -31,12 +31,23 @@ def wire_name(name: str) -> str:
 
 
 def to_wire(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """Camel-case the top-level keys and drop ``None`` values.
+    """Camel-case the top-level keys, drop ``None`` values, send containers as plain copies.
 
-    Nested values are left alone on purpose: ``variables`` and similar maps hold the caller's
-    own names (``{"first_name": ...}`` must reach the template unchanged).
+    Nested keys are left alone on purpose: ``variables`` and similar maps hold the caller's
+    own names (``{"first_name": ...}`` must reach the template unchanged). Any mapping or
+    sequence a caller passed (a ``MappingProxyType``, a tuple) is copied to a ``dict``/``list``
+    here, once for every endpoint, so the JSON encoder can take it and the caller's own object
+    is never the one sent.
     """
-    return {wire_name(k): v for k, v in fields.items() if v is not None}
+    return {wire_name(k): _plain(v) for k, v in fields.items() if v is not None}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
+        return [_plain(item) for item in value]
+    return value
 
 
 def to_wire_deep(value: Any, opaque: frozenset[str] = frozenset()) -> Any:

@@ -7,12 +7,20 @@ import inspect
 import pytest
 
 from pictify_ssg.client import AsyncPictify, Pictify
-from pictify_ssg.client._resources.bindings import AsyncBindings, Bindings
-from pictify_ssg.client._resources.gifs import AsyncGifs, Gifs
-from pictify_ssg.client._resources.images import AsyncImages, Images
-from pictify_ssg.client._resources.pdfs import AsyncPdfs, Pdfs
-from pictify_ssg.client._resources.templates import AsyncTemplates, Templates
-from pictify_ssg.client._resources.webhooks import AsyncWebhooks, Webhooks
+from pictify_ssg.client._resources import (
+    AsyncBindings,
+    AsyncGifs,
+    AsyncImages,
+    AsyncPdfs,
+    AsyncTemplates,
+    AsyncWebhooks,
+    Bindings,
+    Gifs,
+    Images,
+    Pdfs,
+    Templates,
+    Webhooks,
+)
 
 PAIRS = [
     (Images, AsyncImages),

@@ -14,12 +14,7 @@ import httpx
 import pytest
 
 from pictify_ssg.client import Effect, RetryDecision, RetryPolicy
-from pictify_ssg.client._resources.bindings import Bindings
-from pictify_ssg.client._resources.gifs import Gifs
-from pictify_ssg.client._resources.images import Images
-from pictify_ssg.client._resources.pdfs import Pdfs
-from pictify_ssg.client._resources.templates import Templates
-from pictify_ssg.client._resources.webhooks import Webhooks
+from pictify_ssg.client._resources import Bindings, Gifs, Images, Pdfs, Templates, Webhooks
 from pictify_ssg.client.exceptions import (
     APIConnectionError,
     APITimeoutError,

@@ -124,7 +124,7 @@ def binding_body(
                 "type": "http",
                 "url": data_url,
                 "method": method or "GET",
-                "headers": dict(headers) if headers is not None else None,
+                "headers": headers,
             }
         )
     elif headers is not None or method is not None:
@@ -147,7 +147,7 @@ def binding_body(
             "template_id": template_uid,
             "data_source": source,
             "mapping": wire_mapping,
-            "defaults": dict(defaults) if defaults is not None else None,
+            "defaults": defaults,
             "refresh_policy": policy,
             "output_config": output,
             "status": status,

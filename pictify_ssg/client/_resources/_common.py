@@ -2,51 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from pictify_ssg.client._model_base import PictifyModel
-from pictify_ssg.client._options import RequestOptions
-from pictify_ssg.client._request import Endpoint
 
 M = TypeVar("M", bound=PictifyModel)
-R = TypeVar("R")
 
 MAX_VARIABLE_SETS = 100
-
-
-class SyncClientLike(Protocol):
-    """The parts of :class:`Pictify` a resource uses."""
-
-    _sleep: Callable[[float], None]
-    _clock: Callable[[], float]
-    _random: Callable[[], float]
-
-    def _request(self, endpoint: Endpoint[R], options: RequestOptions = ...) -> R: ...
-
-
-class AsyncClientLike(Protocol):
-    """The parts of :class:`AsyncPictify` a resource uses."""
-
-    _sleep: Callable[[float], Awaitable[None]]
-    _clock: Callable[[], float]
-    _random: Callable[[], float]
-
-    async def _request(self, endpoint: Endpoint[R], options: RequestOptions = ...) -> R: ...
-
-
-class SyncResource:
-    """Base of sync resources: holds the client."""
-
-    def __init__(self, client: SyncClientLike) -> None:
-        self._client = client
-
-
-class AsyncResource:
-    """Base of async resources: holds the client."""
-
-    def __init__(self, client: AsyncClientLike) -> None:
-        self._client = client
 
 
 def model_parser(model: type[M], envelope: str | None = None) -> Callable[[Any], M]:
@@ -104,3 +67,24 @@ def output_format(value: str | None, *, allowed: frozenset[str], param: str) -> 
         choices = ", ".join(sorted(allowed | ({"jpg"} if "jpeg" in allowed else set())))
         raise ValueError(f"{param}={value!r} is not a supported format; use one of: {choices}")
     return fmt
+
+
+#: ``fileExtension`` values of ``/image`` and ``/image/canvas`` (``jpg`` is sent as ``jpeg``).
+IMAGE_FORMATS = frozenset({"png", "jpeg", "webp"})
+#: Names under which callers pass the image format through ``**options`` (the wire name,
+#: snake-cased or not); without this they were overwritten by ``format=None`` and silently
+#: dropped.
+_FORMAT_ALIASES = ("file_extension", "fileExtension")
+
+
+def image_format(format: str | None, options: dict[str, Any]) -> str | None:
+    """``format=`` or its wire name ``file_extension=`` (removed from ``options``), checked."""
+    chosen = output_format(format, allowed=IMAGE_FORMATS, param="format")
+    for alias in _FORMAT_ALIASES:
+        given = output_format(options.pop(alias, None), allowed=IMAGE_FORMATS, param=alias)
+        if given is None:
+            continue
+        if chosen is not None and given != chosen:
+            raise ValueError(f"pass format= or {alias}=, not both")
+        chosen = given
+    return chosen

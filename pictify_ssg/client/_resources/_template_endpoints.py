@@ -1,27 +1,12 @@
-"""Pure endpoint builders for ``templates`` (CRUD, render, batches)."""
+"""Pure helpers of ``templates``: formats, create/update fields and batch polling."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pictify_ssg.client._effects import Effect
-from pictify_ssg.client._models import (
-    TERMINAL_BATCH_STATUSES,
-    BatchJob,
-    BatchResults,
-    RenderResult,
-    Template,
-    TemplateVariables,
-)
-from pictify_ssg.client._models_integrations import Deleted
-from pictify_ssg.client._options import RequestOptions
-from pictify_ssg.client._pagination import ListQuery
-from pictify_ssg.client._request import Endpoint, path_segment, to_wire
-
-from ._common import check_variable_sets, model_parser, output_format
-
-_parse_template = model_parser(Template, "template")
+from pictify_ssg.client._models import TERMINAL_BATCH_STATUSES, BatchJob, BatchResults
+from pictify_ssg.client._request import to_wire
 
 #: Growth factor of the ``wait_for_batch`` poll interval.
 POLL_BACKOFF = 1.5
@@ -33,26 +18,6 @@ POLL_JITTER = 0.25
 RENDER_FORMATS = frozenset({"png", "jpeg", "webp", "pdf"})
 #: Formats of ``POST /templates/{uid}/batch-render`` (conflict C13: ``jpg`` is rejected there).
 BATCH_FORMATS = frozenset({"png", "jpeg", "webp", "gif"})
-
-
-def list_query(
-    *,
-    limit: int | None,
-    sort: str | None,
-    output_format: str | None,
-    has_dynamic_link: bool | None,
-    options: RequestOptions,
-) -> ListQuery[Template]:
-    filters = to_wire(
-        {"sort": sort, "output_format": output_format, "has_dynamic_link": has_dynamic_link}
-    )
-    return ListQuery(
-        "/templates", "templates", Template.model_validate, "page", limit, filters, options
-    )
-
-
-def _definitions(defs: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]] | None:
-    return None if defs is None else [dict(d) for d in defs]
 
 
 def template_fields(
@@ -74,135 +39,10 @@ def template_fields(
             "html": html,
             "width": width,
             "height": height,
-            "variable_definitions": _definitions(variable_definitions),
+            "variable_definitions": variable_definitions,
             "output_format": output_format,
-            "layouts": dict(layouts) if layouts is not None else None,
+            "layouts": layouts,
         }
-    )
-
-
-def create(body: dict[str, Any], idempotency_key: str | None) -> Endpoint[Template]:
-    if not body.get("html") and not body.get("fabricJSData"):
-        raise ValueError("a template needs html= (or fabric_js_data=)")
-    return Endpoint(
-        "POST",
-        "/templates",
-        _parse_template,
-        body=body,
-        idempotency_key=idempotency_key,
-        effect=Effect.CREATES,
-    )
-
-
-def get(uid: str) -> Endpoint[Template]:
-    return Endpoint("GET", f"/templates/{path_segment(uid)}", _parse_template)
-
-
-def update(uid: str, body: dict[str, Any]) -> Endpoint[Template]:
-    return Endpoint("PUT", f"/templates/{path_segment(uid)}", _parse_template, body=body)
-
-
-def delete(uid: str) -> Endpoint[Deleted]:
-    return Endpoint("DELETE", f"/templates/{path_segment(uid)}", model_parser(Deleted))
-
-
-def render(
-    uid: str,
-    *,
-    variables: Mapping[str, Any] | None,
-    format: str,
-    quality: float | None,
-    width: int | None,
-    height: int | None,
-    layout: str | None,
-    layouts: Sequence[str] | None,
-    variable_sets: Sequence[Mapping[str, Any]] | None,
-    preset: str | None,
-    idempotency_key: str | None,
-) -> Endpoint[RenderResult]:
-    if layout is not None and layouts is not None:
-        raise ValueError("pass layout= or layouts=, not both")
-    body = to_wire(
-        {
-            "variables": dict(variables or {}),
-            "format": output_format(format, allowed=RENDER_FORMATS, param="format"),
-            "quality": quality,
-            "width": width,
-            "height": height,
-            "layout": layout,
-            "layouts": list(layouts) if layouts is not None else None,
-            "variable_sets": (
-                check_variable_sets(variable_sets) if variable_sets is not None else None
-            ),
-            "preset": preset,
-        }
-    )
-    return Endpoint(
-        "POST",
-        f"/templates/{path_segment(uid)}/render",
-        model_parser(RenderResult),
-        body=body,
-        idempotency_key=idempotency_key,
-        effect=Effect.BILLED,
-        long_running=variable_sets is not None,  # a multi-page PDF
-    )
-
-
-def get_variables(uid: str) -> Endpoint[TemplateVariables]:
-    return Endpoint(
-        "GET", f"/templates/{path_segment(uid)}/variables", model_parser(TemplateVariables)
-    )
-
-
-def batch_render(
-    uid: str,
-    *,
-    variable_sets: Sequence[Mapping[str, Any]],
-    format: str,
-    quality: float | None,
-    concurrency: int | None,
-    webhook_url: str | None,
-    layout: str | None,
-    layouts: Sequence[str] | None,
-    idempotency_key: str | None,
-) -> Endpoint[BatchJob]:
-    if concurrency is not None and not 1 <= concurrency <= 10:
-        raise ValueError("concurrency must be between 1 and 10")
-    body = to_wire(
-        {
-            "variable_sets": check_variable_sets(variable_sets),
-            "format": output_format(format, allowed=BATCH_FORMATS, param="format"),
-            "quality": quality,
-            "concurrency": concurrency,
-            "webhook_url": webhook_url,
-            "layout": layout,
-            "layouts": list(layouts) if layouts is not None else None,
-        }
-    )
-    return Endpoint(
-        "POST",
-        f"/templates/{path_segment(uid)}/batch-render",
-        model_parser(BatchJob),
-        body=body,
-        idempotency_key=idempotency_key,
-        effect=Effect.BILLED,
-    )
-
-
-def batch_results(batch_id: str) -> Endpoint[BatchResults]:
-    return Endpoint(
-        "GET", f"/templates/batch/{path_segment(batch_id)}/results", model_parser(BatchResults)
-    )
-
-
-def cancel_batch(batch_id: str, idempotency_key: str | None) -> Endpoint[BatchJob]:
-    return Endpoint(
-        "POST",
-        f"/templates/batch/{path_segment(batch_id)}/cancel",
-        model_parser(BatchJob),
-        idempotency_key=idempotency_key,
-        # Cancelling twice leaves the batch cancelled: safe to repeat whatever happened.
-        effect=Effect.IDEMPOTENT,
     )
 
 

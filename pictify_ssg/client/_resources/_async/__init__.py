@@ -1,0 +1,1 @@
+"""The API resources of :class:`AsyncPictify`, one module per resource."""
