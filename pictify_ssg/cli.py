@@ -18,6 +18,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from pictify_ssg.commands.cache import add_cache
+from pictify_ssg.commands.doctor import add_doctor
+from pictify_ssg.commands.preview import add_preview
+
 Subparsers = Any  # argparse's _SubParsersAction is private; typing it buys nothing here
 
 _OPTION_FLAGS: tuple[tuple[str, str, type, str], ...] = (
@@ -246,8 +250,19 @@ def _listen_hint(exc: OSError) -> str:
     return "check --host: it must be an address of this machine, such as 127.0.0.1"
 
 
-COMMANDS: list[Callable[[Subparsers], None]] = [add_serve]
+COMMANDS: list[Callable[[Subparsers], None]] = [add_serve, add_preview, add_cache, add_doctor]
 """Functions that register one subcommand each."""
+
+
+def version_line() -> str:
+    """``pictify-ssg 0.1.0 (Python 3.12.3)``: what a bug report needs first."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        package = version("pictify-ssg")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        package = "unknown"
+    return f"pictify-ssg {package} (Python {sys.version.split()[0]})"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -255,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="pictify-ssg", description="Social cards for static sites, rendered by Pictify."
     )
+    parser.add_argument("--version", action="version", version=version_line())
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in COMMANDS:
         add(subparsers)

@@ -1,14 +1,12 @@
-"""Generate the README's configuration reference from the settings model.
+"""Generate the configuration reference from the settings model.
 
-`python scripts/config_reference.py` rewrites the table between the README's
-`<!-- configuration:start -->` and `<!-- configuration:end -->` markers;
-`--check` only reports whether it is up to date (a test runs that).
+The documentation site puts this table into ``docs/configuration.md`` at build time
+(``scripts/docs_hooks.py``); `python scripts/config_reference.py` prints it.
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
@@ -16,9 +14,6 @@ from pydantic_core import PydanticUndefined
 
 from pictify_ssg.core import Settings
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-START = "<!-- configuration:start -->"
-END = "<!-- configuration:end -->"
 _DEFAULT_NOTES = {"api_key": "`PICTIFY_API_KEY` from the environment"}
 
 
@@ -50,25 +45,9 @@ def table() -> str:
     return "\n".join(rows)
 
 
-def render(readme: str) -> str:
-    """The README text with a fresh table between the markers."""
-    head, _, rest = readme.partition(START)
-    _, _, tail = rest.partition(END)
-    if not rest:
-        raise SystemExit(f"{README.name} lacks the {START} marker")
-    return f"{head}{START}\n{table()}\n{END}{tail}"
-
-
 def main(argv: list[str]) -> int:
-    """Rewrite the README, or with --check say whether it is current."""
-    current = README.read_text(encoding="utf-8")
-    fresh = render(current)
-    if "--check" in argv:
-        if fresh != current:
-            print("README configuration reference is stale: run scripts/config_reference.py")
-            return 1
-        return 0
-    README.write_text(fresh, encoding="utf-8")
+    """Print the table."""
+    print(table())
     return 0
 
 

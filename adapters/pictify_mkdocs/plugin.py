@@ -154,6 +154,12 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
             )
 
     @property
+    def options(self) -> dict[str, Any]:
+        """The options as written in ``mkdocs.yml`` (what ``on_config`` validates); read by
+        ``pictify-ssg preview``, which loads the config without building."""
+        return dict(self._options)
+
+    @property
     def last_report(self) -> BuildReport | None:
         """The core's report of the last build (None before ``on_env`` or when disabled)."""
         return self._report

@@ -115,7 +115,8 @@ def initialized(pelican: Any) -> None:
     settings[STATE_KEY] = RunState(core, options, config_dir(settings))
 
 
-def _site(settings: dict[str, Any]) -> SiteInfo:
+def site_info(settings: dict[str, Any]) -> SiteInfo:
+    """The :class:`SiteInfo` of the site ``settings`` describe (also read by the CLI)."""
     from pictify_ssg.core import SiteInfo
 
     return SiteInfo(
@@ -166,7 +167,7 @@ def all_generators_finalized(generators: list[Any]) -> None:
     closing.enter_context(summary)
     try:
         pipeline = closing.enter_context(Pipeline(state.settings, config_dir=state.config_dir))
-        build = pipeline.start(pages, _site(settings))
+        build = pipeline.start(pages, site_info(settings))
     except BuildError as error:
         closing.close()
         # Pelican prints the message as it is: options named as pelicanconf.py spells them.

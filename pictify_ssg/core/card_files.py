@@ -127,6 +127,23 @@ class CardFiles:
         with contextlib.suppress(OSError):
             self.path(name).unlink()
 
+    def names(self) -> list[str]:
+        """Names of the card files in the folder (temporary files left out)."""
+        try:
+            return sorted(name for name in os.listdir(self.directory) if CACHE_FILE.match(name))
+        except OSError:
+            return []
+
+    def remove_all(self) -> None:
+        """Delete every card file and temporary file (the cache is being cleared)."""
+        for name in self.names():
+            self.remove(name)
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.directory):
+                if entry.name.startswith(_TEMP_PREFIX):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
     def sweep(self, keep: set[str]) -> int:
         """Delete card files whose fingerprint is not in ``keep``, and temporary files of
         killed builds.

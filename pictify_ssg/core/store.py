@@ -462,6 +462,12 @@ class Store:
         rows: list[tuple[Any, ...]] = execute(sql, params).fetchall()
         return rows
 
+    def clear(self) -> int:
+        """Forget every entry and delete every card file; returns how many entries went."""
+        removed: int = self._cache.clear(retry=True)
+        self.files.remove_all()
+        return removed
+
     def close(self) -> None:
         """Close the SQLite connection (the store can be reopened later)."""
         self._cache.close()
