@@ -7,10 +7,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pictify_ssg.core.cards import cache_file_name, record_key
+from pictify_ssg.core import cache_keys
+from pictify_ssg.core.cards import cache_file_name
 from pictify_ssg.core.store import Store
 
-_RECORD_PREFIX = record_key("")
+_RECORD_PREFIX = cache_keys.card("")
 
 
 @dataclass(frozen=True)
