@@ -6,8 +6,9 @@ pictify_ssg`` stays light (MkDocs and Pelican import every installed plugin at s
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pictify_ssg._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from pictify_ssg.core import (
@@ -41,13 +42,5 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        raise AttributeError(f"module 'pictify_ssg' has no attribute {name!r}")
-    value = getattr(importlib.import_module("pictify_ssg.core"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+# Each name lives in the core package, which loads it from its own module on first use.
+__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(__all__, "pictify_ssg.core"))

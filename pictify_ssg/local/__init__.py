@@ -17,8 +17,9 @@ Chromium exists) come from a module without heavy imports.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from pictify_ssg._lazy import lazy_exports
 from pictify_ssg.local.exceptions import ChromiumNotFoundError, LocalServerError
 
 if TYPE_CHECKING:
@@ -35,17 +36,11 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "LocalServer":
-        from pictify_ssg.local.server import LocalServer
-
-        return LocalServer
-    if name == "ServerOptions":
-        from pictify_ssg.local.options import ServerOptions
-
-        return ServerOptions
-    if name == "ServerStats":
-        from pictify_ssg.local.stats import ServerStats
-
-        return ServerStats
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "LocalServer": "pictify_ssg.local.server",
+        "ServerOptions": "pictify_ssg.local.options",
+        "ServerStats": "pictify_ssg.local.stats",
+    },
+)
