@@ -28,6 +28,7 @@ from pictify_ssg.core.cards import (
 from pictify_ssg.core.errors import BuildError, PageError
 from pictify_ssg.core.fingerprint import card_fingerprint, sha256_bytes
 from pictify_ssg.core.gallery import write_gallery
+from pictify_ssg.core.local_templates import load_local_template
 from pictify_ssg.core.markup import inline_html
 from pictify_ssg.core.overrides import PageOverrides, read_overrides
 from pictify_ssg.core.planner import RenderJob
@@ -53,12 +54,11 @@ from pictify_ssg.core.service import Rendered, Service, explain_error
 from pictify_ssg.core.settings import Settings, resolve_path
 from pictify_ssg.core.site_files import SiteFolders
 from pictify_ssg.core.store import Store
+from pictify_ssg.core.template_help import check_template_variables
 from pictify_ssg.core.templates import (
-    BUILTIN_TEMPLATE,
     TemplateVersion,
     ensure_remote_copy,
     file_record_key,
-    load_file_template,
     read_remote_version,
     version_key,
 )
@@ -85,8 +85,8 @@ VANISHED = "its cached image disappeared from the card cache during the build"
 
 @dataclass(frozen=True)
 class _TemplateRef:
-    kind: str  # "uid" | "file"
-    value: str  # uid, or absolute file path
+    kind: str  # "uid" | "file" | "layout"
+    value: str  # uid, absolute file path, or layout name
     what: str  # for messages: the setting or page asking for it
     page_named: bool = False  # a file the page named: read under the untrusted-content rules
 
@@ -181,7 +181,7 @@ class BuildRun:
         if self.s.template_file:
             path = self._resolve_path(self.s.template_file)
             return _TemplateRef("file", str(path), "option 'template_file'")
-        return _TemplateRef("file", str(BUILTIN_TEMPLATE), "the built-in card design")
+        return _TemplateRef("layout", self.s.layout, "option 'layout'")
 
     def _template_for(self, page: PageRecord, overrides: PageOverrides) -> _TemplateRef:
         if overrides.template_file:
@@ -192,6 +192,8 @@ class BuildRun:
             return _TemplateRef("file", str(path), "'pictify.template_file'", page_named=True)
         if overrides.template:
             return _TemplateRef("uid", overrides.template, "'pictify.template'")
+        if overrides.layout:
+            return _TemplateRef("layout", overrides.layout, f"page '{page.key}': 'pictify.layout'")
         return self._default_template()
 
     async def _service(self, renders: int | None = None) -> Service:
@@ -355,12 +357,14 @@ class BuildRun:
                 self.template_errors[key] = result
             else:
                 self.templates[key] = result
+        page_names = {name for e in entries for name in e.overrides.variables}
+        check_template_variables(self.templates.values(), self.s, page_names, self.warn)
 
     async def _template(self, ref: _TemplateRef) -> TemplateVersion | str:
         """The template version, or an error message for its pages."""
         try:
-            if ref.kind == "file":
-                return load_file_template(Path(ref.value), what=ref.what, page_named=ref.page_named)
+            if ref.kind in ("file", "layout"):
+                return load_local_template(ref, self.s, self.site, self.folders, self.warn)
             return await self._remote_template(ref)
         except PageError as exc:
             return str(exc)
