@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
+from pictify_ssg.cli_init import add_init
+
 Subparsers = Any  # argparse's _SubParsersAction is private; typing it buys nothing here
 
 _OPTION_FLAGS: tuple[tuple[str, str, type, str], ...] = (
@@ -246,7 +248,7 @@ def _listen_hint(exc: OSError) -> str:
     return "check --host: it must be an address of this machine, such as 127.0.0.1"
 
 
-COMMANDS: list[Callable[[Subparsers], None]] = [add_serve]
+COMMANDS: list[Callable[[Subparsers], None]] = [add_serve, add_init]
 """Functions that register one subcommand each."""
 
 
