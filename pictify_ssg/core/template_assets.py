@@ -165,7 +165,8 @@ def inline_html(text: str, context: AssetContext) -> str:
         if _left_alone(reference):
             return match.group(0)
         uri = context.data_uri(reference)
-        return match.group(0) if uri is None else f'{match.group(1)}"{uri}"{match.group(5)}'
+        # Unquoted: base64 needs no quotes, and a quote could end a style="..." attribute.
+        return match.group(0) if uri is None else f"{match.group(1)}{uri}{match.group(5)}"
 
     return _CSS_URL.sub(css, _IMG_SRC.sub(image, text))
 
