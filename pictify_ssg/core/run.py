@@ -94,6 +94,13 @@ class _TemplateRef:
     def key(self) -> str:
         return f"{self.kind}:{self.value}"
 
+    @property
+    def label(self) -> str:
+        """The design, as the gallery names it."""
+        if self.kind == "file":
+            return Path(self.value).name
+        return f"{self.kind if self.kind == 'layout' else 'template'} {self.value}"
+
 
 @dataclass
 class _Entry:
@@ -706,6 +713,7 @@ class BuildRun:
                 pages=pages,
                 cards=self.report.cards,
                 sources=sources,
+                designs={e.page.key: e.template.label for e in entries},
             )
 
     def _result(self, entry: _Entry, card: Card, url: str, origin: Origin) -> CardResult:

@@ -34,6 +34,8 @@ from pictify_ssg.core.templates import TemplateVersion
 #: Largest file inlined: the hosted API refuses template HTML over 500 KB, and base64 adds a
 #: third. Logos and backgrounds for a 1200x630 card fit well below this.
 MAX_ASSET_BYTES = 360 * 1024
+#: Template HTML the hosted API accepts (see `pictify_ssg.core.site_files.MAX_TEMPLATE_BYTES`).
+HOSTED_HTML_LIMIT = 500 * 1024
 
 _IMG_SRC = re.compile(r"(<img\b[^>]*?\bsrc\s*=\s*)([\"'])(.*?)\2", re.IGNORECASE | re.DOTALL)
 _CSS_URL = re.compile(r"(url\(\s*)(?:(&quot;|[\"'])(.*?)\2|([^\"')\s]+))(\s*\))", re.IGNORECASE)
@@ -186,4 +188,11 @@ def with_assets(
         warn(message)
     if html == version.html:
         return version
+    size = len(html.encode())
+    if size > HOSTED_HTML_LIMIT:
+        warn(
+            f"pictify: {context.what} is {size // 1024} KB with its files inlined; the hosted "
+            f"Pictify API refuses template HTML over {HOSTED_HTML_LIMIT // 1024} KB, so use "
+            "smaller pictures (the local renderer takes it)"
+        )
     return replace(version, html=html, identity={"file_sha256": sha256_bytes(html.encode())})

@@ -89,6 +89,7 @@ def rendered(
             "base_url": server.base_url,
             "api_key": server.api_key,
             "layout_options": OPTIONS,
+            "gallery": True,
         }
     )
     pages = [_page(name, name) for name in LAYOUTS]
@@ -176,6 +177,13 @@ def test_long_identifiers_break_onto_several_lines(
     site, report = rendered
     # One line of title text is about 70 rows; a word that does not break stays on one line.
     assert _text_rows(_image(site, report, f"{layout}-long")) > 120, layout
+
+
+def test_gallery_names_each_cards_layout(rendered: tuple[SiteInfo, BuildReport]) -> None:
+    site, _ = rendered
+    gallery = (site.output_dir / "assets" / "social" / "index.html").read_text(encoding="utf-8")
+    for name in LAYOUTS:
+        assert f"layout {name}</div>" in gallery
 
 
 def test_layout_cards_stay_small_after_palette_optimisation(

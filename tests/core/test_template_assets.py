@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,14 @@ from PIL import Image
 
 from pictify_ssg.core import PageRecord, SiteInfo, build
 from pictify_ssg.core.site_files import SiteFolders
-from pictify_ssg.core.template_assets import MAX_ASSET_BYTES, AssetContext, inline_html
+from pictify_ssg.core.template_assets import (
+    MAX_ASSET_BYTES,
+    AssetContext,
+    inline_html,
+    with_assets,
+)
 from pictify_ssg.core.template_help import unknown_variables
+from pictify_ssg.core.templates import TemplateVersion
 
 from .conftest import SettingsFactory
 
@@ -112,6 +119,21 @@ def test_unusable_references_are_left_and_warned(
         f"pictify: template card.html: cannot inline {reference!r}"
     )
     assert reason in context.warnings[0]
+
+
+def test_html_too_large_for_the_hosted_api_is_warned(root: Path) -> None:
+    for name in ("a.png", "b.png"):
+        (root / name).write_bytes(b"\0" * (MAX_ASSET_BYTES - 1))
+    version = TemplateVersion(
+        key="file:x", identity={"file_sha256": "0"}, variables=None, html='<img src="a.png">'
+    )
+    warnings: list[str] = []
+    assert with_assets(version, _context(root), warnings.append).html != version.html
+    assert warnings == []
+    version = replace(version, html='<img src="a.png"><img src="b.png">')
+    with_assets(version, _context(root), warnings.append)
+    assert len(warnings) == 1
+    assert "refuses template HTML over 500 KB" in warnings[0]
 
 
 def test_page_named_templates_only_reach_the_site_folders(root: Path) -> None:
