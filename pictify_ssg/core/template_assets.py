@@ -115,24 +115,27 @@ class AssetContext:
             raise PageError("the path contains a NUL character")
         candidates = [Path(name)] if Path(name).is_absolute() else [b / name for b in self.bases()]
         roots = self.roots()
-        outside: Path | None = None
+        outside = False
         for candidate in candidates:
             real = Path(os.path.realpath(candidate))
             root = next((r for r in roots if real == r or r in real.parents), None)
             if root is None:
-                outside = outside or real
+                outside = True
                 continue
             if self.page_named and any(p.startswith(".") for p in real.relative_to(root).parts):
                 raise PageError("the file is hidden; pages cannot use hidden files")
             if real.is_file():
                 return real
-        if outside is not None and outside.exists():
-            raise PageError(
-                f"{outside} is outside the site's folders ({', '.join(map(str, roots))}); move "
-                "the file into the site or add its folder to 'allowed_dirs'"
-            )
         looked = ", ".join(str(b) for b in self.bases()) if not Path(name).is_absolute() else ""
         where = f" (looked in {looked})" if looked else ""
+        if outside:
+            # Said without looking at the file: whether something exists outside the site is
+            # none of a page's business.
+            raise PageError(
+                f"no such file inside the site's folders{where}; a path leading outside them "
+                f"({', '.join(map(str, roots))}) is not followed: move the file into the site "
+                "or add its folder to 'allowed_dirs'"
+            )
         raise PageError(f"the file does not exist{where}")
 
 
