@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 
 from pictify_ssg.commands.cache import add_cache
 from pictify_ssg.commands.doctor import add_doctor
+from pictify_ssg.commands.init import add_init
 from pictify_ssg.commands.preview import add_preview
 
 Subparsers = Any  # argparse's _SubParsersAction is private; typing it buys nothing here
@@ -250,7 +251,13 @@ def _listen_hint(exc: OSError) -> str:
     return "check --host: it must be an address of this machine, such as 127.0.0.1"
 
 
-COMMANDS: list[Callable[[Subparsers], None]] = [add_serve, add_preview, add_cache, add_doctor]
+COMMANDS: list[Callable[[Subparsers], None]] = [
+    add_serve,
+    add_init,
+    add_preview,
+    add_cache,
+    add_doctor,
+]
 """Functions that register one subcommand each."""
 
 

@@ -10,6 +10,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from pictify_ssg.core import PageRecord
+from pictify_ssg.core.text import drop_code_marks
 
 #: Front-matter key holding the per-page card options (``false`` or a mapping); the core reads it.
 FRONT_MATTER_KEY = "pictify"
@@ -111,7 +112,8 @@ def page_record(page: Page, config: MkDocsConfig, *, lang: str | None) -> PageRe
         key=page.file.src_uri,
         url=page.url,
         source_path=page.file.src_uri,
-        title=page.title if isinstance(page.title, (str, int, float)) else "",
+        # A title MkDocs took from the first heading is Markdown: "The `Client` class".
+        title=drop_code_marks(str(page.title)) if isinstance(page.title, (str, int, float)) else "",
         description=description or config.site_description or "",
         meta=card_meta(meta),
         lang=lang,

@@ -9,6 +9,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.utils.yaml import yaml_load
 
+from pictify_mkdocs.theme import layout_defaults
 from pictify_ssg.core import SiteInfo
 
 #: Set by mike while it builds one version of a versioned site.
@@ -56,6 +57,7 @@ def site_info(config: MkDocsConfig, *, serving: bool = False) -> SiteInfo:
         output_dir=Path(config.site_dir),
         variant=site_variant(config),
         source_dirs=source_dirs(config),
+        layout_options=layout_defaults(config),
     )
 
 

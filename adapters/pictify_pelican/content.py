@@ -4,6 +4,7 @@ Per-article metadata (Markdown ``Key: value`` or reST ``:key: value``)::
 
     Pictify: false                    # no card for this article
     Pictify_Template: other-card.html # another template (a file or a template uid)
+    Pictify_Layout: accent            # another built-in layout
     Pictify_Title: A shorter title    # card text instead of the article's title
     Pictify_Description: ...          # card text instead of the summary
     Pictify_Variables: {"accent": "#e4572e"}   # extra template variables (JSON)
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pictify_ssg.core import CardResult, PageRecord
+from pictify_ssg.core.text import drop_code_listings
 
 #: Generator attributes holding content objects; drafts only on request.
 PUBLISHED_LISTS = ("articles", "translations", "pages", "hidden_pages", "hidden_translations")
@@ -88,7 +90,7 @@ def content_options(metadata: Mapping[str, Any]) -> tuple[dict[str, Any] | None,
     elif isinstance(switch, str) and switch.strip().lower() not in _TRUE:
         problems.append(f"metadata 'Pictify' must be true or false, not {switch!r}")
     options: dict[str, Any] = {}
-    for field in ("template", "title", "description"):
+    for field in ("template", "layout", "title", "description"):
         key = f"pictify_{field}"
         value = metadata.get(key)
         if value is None or value == "":
@@ -206,7 +208,7 @@ def record(content: Any) -> PageRecord:
         url=str(content.url),
         source_path=content_key(content),
         title=str(title or ""),
-        description=str(description or getattr(content, "summary", "") or ""),
+        description=str(description or drop_code_listings(getattr(content, "summary", "") or "")),
         meta=metadata,
         lang=getattr(content, "lang", None),
         date=getattr(content, "date", None),

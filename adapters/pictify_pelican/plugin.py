@@ -51,6 +51,7 @@ from pictify_pelican.settings import (
     AdapterOptions,
     config_dir,
     is_configured,
+    layout_defaults,
     pelican_build_message,
     read_settings,
     source_dirs,
@@ -129,6 +130,7 @@ def site_info(settings: dict[str, Any]) -> SiteInfo:
         # i18n_subsites builds one site per language with its own DEFAULT_LANG.
         variant=str(settings.get("DEFAULT_LANG") or "en"),
         source_dirs=source_dirs(settings),
+        layout_options=layout_defaults(settings),
     )
 
 

@@ -178,3 +178,20 @@ def source_dirs(settings: Mapping[str, Any]) -> tuple[Path, ...]:
     if settings.get("PATH"):
         folders.append(Path(str(settings["PATH"])).resolve())
     return tuple(folders) or (settings_dir,)
+
+
+def layout_defaults(settings: Mapping[str, Any]) -> dict[str, str]:
+    """The layout options the site's theme settings imply: its ``SITELOGO``.
+
+    Themes print ``SITELOGO`` as a path under the site (``images/logo.png``), a file Pelican
+    copies from the content ``PATH``: that file is the logo, or an http(s) URL as is.
+    """
+    logo = settings.get("SITELOGO")
+    if not isinstance(logo, str) or not logo.strip():
+        return {}
+    logo = logo.strip()
+    if logo.startswith(("http://", "https://")):
+        return {"logo": logo}
+    content = Path(str(settings.get("PATH") or ".")).resolve()
+    path = content / logo.lstrip("/")
+    return {"logo": str(path)} if path.is_file() else {}

@@ -34,5 +34,9 @@ PLUGINS = ["pictify"]
 # Relative paths start at this file's folder (the cache defaults to .cache/pictify here).
 PICTIFY_TEMPLATE_FILE = "../card.html"
 PICTIFY_GALLERY = True
+# Articles with "Pictify_Layout: accent" use a built-in layout instead, showing SITELOGO.
+SITELOGO = "images/logo.svg"
+STATIC_PATHS = ["images"]
+PICTIFY_LAYOUT_OPTIONS = {"accent": "#e4572e"}
 # Cards for the home page, archives and category/tag/author pages (the default).
 PICTIFY_LISTING_CARDS = True

@@ -36,6 +36,7 @@ def write_gallery(
     pages: Iterable[PageRecord],
     cards: Mapping[str, CardResult],
     sources: Mapping[str, str],
+    designs: Mapping[str, str] | None = None,
 ) -> None:
     """Write ``path`` (``<output_dir>/index.html``) listing every page and its card.
 
@@ -47,6 +48,8 @@ def write_gallery(
         cards: Card per page key.
         sources: Image ``src`` per page key, when it differs from the card URL (card files
             next to the gallery are linked by name, so it works before publishing).
+        designs: The layout or template each page's card is made with (``layout accent``,
+            ``card.html``), shown beside it so designs can be compared at a glance.
     """
     items = []
     for page in sorted(pages, key=lambda p: p.url):
@@ -61,6 +64,8 @@ def write_gallery(
             image = f'<img src="{src}" alt="{escape(card.alt)}" loading="lazy">'
             size = f"{card.width}\u00d7{card.height}" if card.width else "size unknown"
             info = f"{escape(card.origin)} \u00b7 {size}"
+            if designs and page.key in designs:
+                info += f" \u00b7 {escape(designs[page.key])}"
         items.append(
             f'<li><a href="{link}">{image}</a><div><a href="{link}">{title}</a></div>'
             f'<div class="meta">{escape(page.key)} \u00b7 {info}</div></li>'

@@ -7,6 +7,7 @@ Accepted shapes::
       template: ABCDEF1234          # another Pictify template (a value ending in .html
                                     # or containing "/" is taken as template_file)
       template_file: cards/blog.html
+      layout: accent                # another built-in layout (see pictify_ssg.core.layouts)
       variables: {badge: "New"}     # extra/overriding variables (Jinja2 text)
       title: "Short card title"     # card text instead of the page title
       description: "..."
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pictify_ssg.core.errors import PageError
+from pictify_ssg.core.layouts import UnknownLayoutError, check_layout_name
 from pictify_ssg.core.text import clean_text
 from pictify_ssg.core.variables import check_expression
 
@@ -33,7 +35,10 @@ def looks_like_file(value: str) -> bool:
     return value.lower().endswith(_FILE_SUFFIXES) or "/" in value or "\\" in value
 
 
-_KEYS = ("enabled", "template", "template_file", "variables", "title", "description", "image")
+_KEYS = (
+    *("enabled", "template", "template_file", "layout", "variables", "title", "description"),
+    "image",
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class PageOverrides:
     enabled: bool = True
     template: str | None = None
     template_file: str | None = None
+    layout: str | None = None
     variables: Mapping[str, str | None] = field(default_factory=dict)
     title: str | None = None
     description: str | None = None
@@ -62,6 +68,15 @@ def _image(page_key: str, value: Any) -> str | None:
     if value is not None and not isinstance(value, str):
         raise PageError("'pictify.image' must be an image path or URL (text)", page=page_key)
     return _optional_text(page_key, "image", value)
+
+
+def _layout(page_key: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        return check_layout_name(value)
+    except UnknownLayoutError as exc:
+        raise PageError(f"page '{page_key}': 'pictify.layout': {exc}") from None
 
 
 def _variables(page_key: str, value: Any) -> dict[str, str | None]:
@@ -121,6 +136,7 @@ def read_overrides(page_key: str, meta: Mapping[str, Any]) -> PageOverrides:
         enabled=enabled,
         template=template,
         template_file=template_file,
+        layout=_layout(page_key, raw.get("layout")),
         variables=_variables(page_key, raw.get("variables")),
         title=clean_text(title, keep_code=True) if title else None,
         description=clean_text(description) if description else None,

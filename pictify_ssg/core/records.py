@@ -139,6 +139,9 @@ class SiteInfo:
             the theme's ``custom_dir``; Pelican: the settings folder and ``PATH``). Files a
             page names (its card template) must lie inside one of them or inside a folder of
             the ``allowed_dirs`` setting; empty means ``config_dir`` alone.
+        layout_options: The site's own logo, colours and font as the adapter found them in
+            the theme's configuration (``logo`` as an absolute file path); the
+            ``layout_options`` setting wins over each.
     """
 
     name: str = ""
@@ -149,3 +152,4 @@ class SiteInfo:
     output_dir: Path = field(default_factory=lambda: Path("site"))
     variant: str | None = None
     source_dirs: tuple[Path, ...] = ()
+    layout_options: Mapping[str, str] = field(default_factory=lambda: _EMPTY)

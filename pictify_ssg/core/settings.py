@@ -124,6 +124,20 @@ class Settings(BaseModel):
     design is versioned with the site. Without ``template`` and ``template_file`` a built-in
     design is used."""
 
+    layout: str = "default"
+    """The built-in card design used without ``template`` and ``template_file``: ``default``
+    (dark, accent stripe), ``accent`` (light, solid accent band), ``image`` (a background
+    picture) or ``minimal`` (the title alone). A page picks another with ``pictify: {layout:
+    accent}`` in its front matter (Pelican: ``Pictify_Layout: accent``). ``pictify-ssg init``
+    copies a layout out as a starting template file."""
+
+    layout_options: dict[str, str | None] = Field(default_factory=dict)
+    """Options of the layouts: ``logo`` and ``background_image`` (an image file, relative to
+    the config or docs folder, inlined into the card; or a URL), ``background``, ``accent``
+    and ``text`` (CSS colours) and ``font`` (a font family). MkDocs takes the theme's logo,
+    mkdocs-material palette and text font by default, Pelican ``SITELOGO``; set an option to
+    null to drop the theme's value."""
+
     width: int = Field(default=1200, ge=1, le=4096)
     """Card width in pixels."""
 
@@ -300,6 +314,24 @@ class Settings(BaseModel):
     @classmethod
     def _site_url(cls, value: str | None) -> str | None:
         return _http_url(value, "site_url")
+
+    @field_validator("layout", mode="before")
+    @classmethod
+    def _layout(cls, value: Any) -> Any:
+        from pictify_ssg.core.layouts import check_layout_name
+
+        return check_layout_name(value)
+
+    @field_validator("layout_options", mode="before")
+    @classmethod
+    def _layout_options(cls, value: Any) -> Any:
+        from pictify_ssg.core.layouts import check_layout_options
+
+        if isinstance(value, Mapping):
+            checked: dict[str, str | None] = dict(check_layout_options(value))
+            checked.update({str(k): None for k, v in value.items() if v is None})
+            return checked
+        return value
 
     @field_validator("include", "exclude", mode="before")
     @classmethod

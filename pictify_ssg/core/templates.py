@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("pictify_ssg")
 
-BUILTIN_TEMPLATE = Path(__file__).with_name("default_card.html")
+BUILTIN_TEMPLATE = Path(__file__).parent.parent / "layouts" / "default.html"
 
 _MUSTACHE = re.compile(r"\{\{\{?(.*?)\}?\}\}", re.S)
 _IDENT = re.compile(r"(?<![\w@.\"'])([A-Za-z_][\w-]*)")

@@ -51,6 +51,13 @@ _OPEN_TAG_AT_END = re.compile(r"<[A-Za-z/!][^<>]*$")
 _TRAILING = " \t,;:-\u2013\u2014.([{"
 
 
+# Code listings: a summary made from an article's first paragraphs may hold one, and its
+# lines read as gibberish on a card. Pygments wraps <pre> in a <div> or a table; the <pre>
+# (with everything in it) is what goes, the empty wrapper is dropped with the other tags.
+_CODE_LISTING = re.compile(r"<pre\b[^>]*>.*?</pre\s*>", re.IGNORECASE | re.DOTALL)
+# Markdown inline code in a title MkDocs took from the page's first heading.
+_INLINE_CODE = re.compile(r"(`+)(?!\s*\1)(.+?)\1")
+
 #: Elements whose tags are kept as text in titles (see ``strip_html(keep_code=True)``).
 _CODE_ELEMENTS = frozenset({"script", "style", "template"})
 
@@ -133,3 +140,13 @@ def clean_text(value: object, limit: int = 0, *, keep_code: bool = False) -> str
     text = fold_whitespace(strip_html(str(value), keep_code=keep_code))
     text = _ATTR_LIST.sub("", text)
     return shorten(text, limit)
+
+
+def drop_code_listings(html_text: str) -> str:
+    """``html_text`` without its code listings (``<pre>`` blocks, as summaries hold them)."""
+    return _CODE_LISTING.sub(" ", html_text)
+
+
+def drop_code_marks(text: str) -> str:
+    """Markdown code spans as their text: ``The `Client` class`` -> ``The Client class``."""
+    return _INLINE_CODE.sub(lambda match: match.group(2).strip(), text)

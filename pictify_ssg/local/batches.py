@@ -263,6 +263,7 @@ class BatchManager:
                     html=filled.html,
                     quality=body.quality,
                     javascript=bool(template.get("jsEnabled")),
+                    label=template.get("name") or template["uid"],
                 )
                 record = await produce(
                     self._state,

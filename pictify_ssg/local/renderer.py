@@ -155,6 +155,12 @@ async () => {{
 
 _FONTS_READY = "() => document.fonts.ready.then(() => true)"
 
+_FAILED_FONTS = (
+    "() => Array.from(document.fonts).filter((f) => f.status === 'error').map((f) => f.family)"
+)
+# Web fonts (@font-face) that could not be loaded, once the document settled: the card then
+# quietly shows a fallback font, which its author would only notice by looking closely.
+
 _ELEMENT_BOX = """
 (selector) => {
   const element = document.querySelector(selector);
@@ -193,6 +199,7 @@ class RenderJob:
         selector: CSS selector of the element to crop to.
         javascript: Whether the page's own scripts run (a template's ``jsEnabled``). Off by
             default: a card is a picture, and its variables come from page authors.
+        label: What to call the document in warnings (the template's name), if anything.
     """
 
     width: int
@@ -203,6 +210,7 @@ class RenderJob:
     quality: float = 0.9
     selector: str | None = None
     javascript: bool = False
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -338,6 +346,7 @@ class Renderer:
         self._driver_pids: set[int] = set()
         self._background: set[asyncio.Task[None]] = set()
         self._slots: set[_Slot] = set()
+        self._failed_fonts: set[tuple[str, str]] = set()  # (template, family) warned about
 
     @property
     def started(self) -> bool:
@@ -673,6 +682,26 @@ class Renderer:
             slot.expecting_document = False
         slot.dirty = False
 
+    async def _check_fonts(self, slot: _Slot, job: RenderJob) -> None:
+        """Warn (once per template and font) about web fonts of the card that failed to load.
+
+        One more DevTools call, made only for documents declaring ``@font-face``.
+        """
+        failed = await self._evaluate(slot, _FAILED_FONTS)
+        for family in failed if isinstance(failed, list) else ():
+            key = (job.label or "", str(family))
+            if key in self._failed_fonts:
+                continue
+            self._failed_fonts.add(key)
+            where = f"template {job.label!r}" if job.label else "a card"
+            logger.warning(
+                "pictify: web font %s of %s failed to load, so the card shows a fallback "
+                "font; check the @font-face src (a local file must exist in the site; a "
+                "remote one needs its host in renderer_hosts)",
+                family,
+                where,
+            )
+
     async def _load_html(self, slot: _Slot, job: RenderJob, watch: _Watch) -> None:
         html = job.html or ""
         if slot.dirty:
@@ -690,6 +719,8 @@ class Renderer:
                 await self._evaluate(slot, _APPEND_DOCUMENT, slice_)
             refresh = await self._evaluate(slot, _CLOSE_DOCUMENT)
             slot.dirty = _may_act_later(html, job.javascript)
+        if "@font-face" in html and not isinstance(refresh, str):
+            await self._check_fonts(slot, job)
         if isinstance(refresh, str):
             slot.dirty = True
             match = _REFRESH_TARGET.search(refresh)

@@ -234,7 +234,7 @@ def test_cli_prints_one_summary_line(warm_copy: Path, flags: tuple[str, ...]) ->
     found = SUMMARY.search(lines[0])
     assert found is not None
     pages, cached, rendered = map(int, found.groups())
-    assert (pages, rendered) == (19, 0)  # 11 articles and pages + 8 listings; warm: no render
+    assert (pages, rendered) == (20, 0)  # 12 articles and pages + 8 listings; warm: no render
     assert cached > 0
     # Printed before Pelican's own last line, like a part of the build.
     assert output.index(lines[0]) < output.index("Done: Processed")

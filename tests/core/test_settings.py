@@ -19,6 +19,8 @@ DEFAULTS: dict[str, Any] = {
     "renderer_hosts": [],
     "template": None,
     "template_file": None,
+    "layout": "default",
+    "layout_options": {},
     "width": 1200,
     "height": 630,
     "format": "png",

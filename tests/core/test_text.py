@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pictify_ssg.core.text import ELLIPSIS, clean_text, shorten, strip_html
+from pictify_ssg.core.text import (
+    ELLIPSIS,
+    clean_text,
+    drop_code_listings,
+    drop_code_marks,
+    shorten,
+    strip_html,
+)
 
 
 @pytest.mark.parametrize(
@@ -63,3 +70,24 @@ def test_clean_text_applies_the_limit_after_cleaning() -> None:
 
 def test_strip_html_keeps_text_of_unclosed_comment_out() -> None:
     assert strip_html("Title <!-- never closed").strip() == "Title"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("The `Client` class", "The Client class"),
+        ("``a`b`` and `c`", "a`b and c"),
+        ("No code", "No code"),
+        ("A lone ` backtick", "A lone ` backtick"),
+    ],
+)
+def test_code_marks_leave_their_text(raw: str, clean: str) -> None:
+    assert drop_code_marks(raw) == clean
+
+
+def test_code_listings_leave_the_summary() -> None:
+    summary = (
+        '<p>Intro.</p><div class="highlight"><pre><span>x = 1</span>\n</pre></div>'
+        "<p>After.</p><PRE class='x'>y</PRE>"
+    )
+    assert clean_text(drop_code_listings(summary)) == "Intro. After."

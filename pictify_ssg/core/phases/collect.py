@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pictify_ssg.core.errors import PageError
 from pictify_ssg.core.failures import Failure
@@ -20,7 +21,6 @@ from pictify_ssg.core.records import PageRecord
 from pictify_ssg.core.report import Outcome
 from pictify_ssg.core.results import CardResult
 from pictify_ssg.core.selection import selected
-from pictify_ssg.core.templates import BUILTIN_TEMPLATE
 from pictify_ssg.core.text import shorten
 
 
@@ -29,8 +29,9 @@ class TemplateRef:
     """Which template a card uses, before it is read.
 
     Attributes:
-        kind: ``"uid"`` (a template on the service) or ``"file"`` (an HTML file).
-        value: The uid, or the file's absolute path.
+        kind: ``"uid"`` (a template on the service), ``"file"`` (an HTML file) or
+            ``"layout"`` (a built-in layout).
+        value: The uid, the file's absolute path, or the layout's name.
         what: The setting or page entry asking for it, for messages.
         page_named: A file the page named: read under the untrusted-content rules.
     """
@@ -44,6 +45,13 @@ class TemplateRef:
     def key(self) -> str:
         """Identifies the template within the build (pages sharing it share one read)."""
         return f"{self.kind}:{self.value}"
+
+    @property
+    def label(self) -> str:
+        """The design, as the gallery names it."""
+        if self.kind == "file":
+            return Path(self.value).name
+        return f"{self.kind if self.kind == 'layout' else 'template'} {self.value}"
 
 
 @dataclass(frozen=True)
@@ -84,14 +92,14 @@ class Collected:
 
 
 def default_template(ctx: BuildContext) -> TemplateRef:
-    """The template of pages that name none: the configured one, else the built-in design."""
+    """The template of pages that name none: the configured one, else the chosen layout."""
     settings = ctx.settings
     if settings.template:
         return TemplateRef("uid", settings.template, "option 'template'")
     if settings.template_file:
         path = ctx.resolve_path(settings.template_file)
         return TemplateRef("file", str(path), "option 'template_file'")
-    return TemplateRef("file", str(BUILTIN_TEMPLATE), "the built-in card design")
+    return TemplateRef("layout", settings.layout, "option 'layout'")
 
 
 def collect(pages: Sequence[PageRecord], ctx: BuildContext) -> Collected:
@@ -151,6 +159,8 @@ def _template_for(
         return TemplateRef("file", str(path), "'pictify.template_file'", page_named=True)
     if overrides.template:
         return TemplateRef("uid", overrides.template, "'pictify.template'")
+    if overrides.layout:
+        return TemplateRef("layout", overrides.layout, f"page '{page.key}': 'pictify.layout'")
     return default
 
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from pictify_ssg.core.cards import Card, load_cards
 from pictify_ssg.core.errors import PageError
 from pictify_ssg.core.failures import Failure
 from pictify_ssg.core.fingerprint import card_fingerprint
+from pictify_ssg.core.local_templates import load_local_template
 from pictify_ssg.core.markup import inline_html
 from pictify_ssg.core.phases.collect import CardRequest, Collected, TemplateRef
 from pictify_ssg.core.phases.context import BuildContext
-from pictify_ssg.core.templates import TemplateVersion, load_file_template, read_remote_version
+from pictify_ssg.core.template_help import check_template_variables
+from pictify_ssg.core.templates import TemplateVersion, read_remote_version
 from pictify_ssg.core.variables import (
     DEFAULT_VARIABLES,
     card_context,
@@ -72,6 +73,8 @@ async def plan(collected: Collected, ctx: BuildContext) -> Plan:
             refused[key] = template
         else:
             templates[key] = template
+    page_names = {name for r in collected.requests for name in r.overrides.variables}
+    check_template_variables(templates.values(), ctx.settings, page_names, ctx.warn)
     cards = tuple(_plan_card(r, templates, refused, ctx) for r in collected.requests)
     wanted = list(dict.fromkeys(c.fingerprint for c in cards if c.fingerprint))
     # One query per 900 cards, not one per page (see Store.get_json_many).
@@ -86,8 +89,8 @@ async def plan(collected: Collected, ctx: BuildContext) -> Plan:
 async def _read_template(ref: TemplateRef, ctx: BuildContext) -> TemplateVersion | Failure:
     """The template, or why its cards fail (a missing file, an unknown uid...)."""
     try:
-        if ref.kind == "file":
-            return load_file_template(Path(ref.value), what=ref.what, page_named=ref.page_named)
+        if ref.kind in ("file", "layout"):
+            return load_local_template(ref, ctx.settings, ctx.site, ctx.folders, ctx.warn)
         version, _ = await read_remote_version(
             ctx.services.get,
             ctx.store,

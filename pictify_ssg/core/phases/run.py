@@ -70,6 +70,7 @@ class BuildRun:
                 pages=self._pages,
                 cards=published.cards,
                 sources=published.sources,
+                designs={c.request.page.key: c.request.template.label for c in self._plan.cards},
             )
         result = report(published, renders, ctx)
         removed = self._session.close()

@@ -142,6 +142,7 @@ async def render(request: Request) -> JSONResponse:
                     html=item.html,
                     quality=body.quality,
                     javascript=bool(doc.get("jsEnabled")),
+                    label=doc.get("name") or doc["uid"],
                 ),
                 format_label=body.format,
                 request=request,

@@ -1,0 +1,1 @@
+"""Built-in card layouts (Handlebars files); see `pictify_ssg.core.layouts`."""
