@@ -15,7 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 #: mkdocs-material's primary colour names -> the colour its stylesheet gives each.
 MATERIAL_PRIMARY = {
-    "red": "#ef5350",
+    "red": "#ef5552",
     "pink": "#e92063",
     "purple": "#ab47bd",
     "deep-purple": "#7e56c2",
@@ -34,12 +34,12 @@ MATERIAL_PRIMARY = {
     "brown": "#795649",
     "grey": "#757575",
     "blue-grey": "#546d78",
-    "black": "#000000",
+    "black": "#14151a",
     "white": "#ffffff",
 }
 #: mkdocs-material's accent colour names -> the colour its stylesheet gives each.
 MATERIAL_ACCENT = {
-    "red": "#ff1947",
+    "red": "#ff1a47",
     "pink": "#f50056",
     "purple": "#df41fb",
     "deep-purple": "#7c4dff",
