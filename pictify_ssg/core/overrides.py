@@ -76,7 +76,7 @@ def _layout(page_key: str, value: Any) -> str | None:
     try:
         return check_layout_name(value)
     except UnknownLayoutError as exc:
-        raise PageError(f"page '{page_key}': 'pictify.layout': {exc}") from None
+        raise PageError(f"'pictify.layout': {exc}", page=page_key) from None
 
 
 def _variables(page_key: str, value: Any) -> dict[str, str | None]:

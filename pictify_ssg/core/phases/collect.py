@@ -160,7 +160,7 @@ def _template_for(
     if overrides.template:
         return TemplateRef("uid", overrides.template, "'pictify.template'")
     if overrides.layout:
-        return TemplateRef("layout", overrides.layout, f"page '{page.key}': 'pictify.layout'")
+        return TemplateRef("layout", overrides.layout, "'pictify.layout'")
     return default
 
 
