@@ -2,12 +2,15 @@
 
 ``<!-- configuration-table -->`` becomes the options table that ``scripts/config_reference.py``
 generates from the settings model; ``<!-- helpers-table -->`` becomes the list of Handlebars
-helpers the local renderer registers.
+helpers the local renderer registers. In a page's HTML, ``<!-- this-page-card -->`` becomes
+the page's own social card as a picture (the layout pages show their layout this way).
 """
 
 from __future__ import annotations
 
+import html
 import importlib.util
+import posixpath
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +49,23 @@ def on_page_markdown(markdown: str, **kwargs: Any) -> str:
         if marker in markdown:
             markdown = markdown.replace(marker, make())
     return markdown
+
+
+CARD_MARKER = "<!-- this-page-card -->"
+
+
+def on_post_page(output: str, *, page: Any, config: Any, **kwargs: Any) -> str:
+    """Show the page's own card where its marker is, linked relative to the page (the site
+    URL of the docs is not where a local build is opened)."""
+    card = page.meta.get("pictify_card")
+    if CARD_MARKER not in output or not isinstance(card, dict):
+        return output
+    site_url = str(config["site_url"] or "")
+    target = str(card["url"]).removeprefix(site_url).lstrip("/")
+    source = posixpath.dirname(page.url.rstrip("/") + "/x") if page.url else "."
+    src = posixpath.relpath(target, source or ".")
+    picture = (
+        f'<img src="{html.escape(src)}" alt="{html.escape(str(card["alt"]))}" '
+        f'width="{int(card["width"]) // 2}" height="{int(card["height"]) // 2}">'
+    )
+    return output.replace(CARD_MARKER, picture)

@@ -37,6 +37,8 @@ MATERIAL_PRIMARY = {
     "black": "#14151a",
     "white": "#ffffff",
 }
+#: The primary colour mkdocs-material uses when the site sets none.
+MATERIAL_DEFAULT_PRIMARY = "indigo"
 #: mkdocs-material's accent colour names -> the colour its stylesheet gives each.
 MATERIAL_ACCENT = {
     "red": "#ff1a47",
@@ -97,7 +99,11 @@ def layout_defaults(config: MkDocsConfig) -> dict[str, str]:
     if logo:
         found["logo"] = logo
     palette = _palette(config)
-    primary = str(palette.get("primary") or "").strip().lower().replace(" ", "-")
+    # mkdocs-material without a palette shows its indigo: the cards follow what the site shows.
+    # (Its default accent is indigo too; an accent the same as the background would hide the
+    # layouts' accent band, so an unset accent keeps the layout's own.)
+    unset = MATERIAL_DEFAULT_PRIMARY if config.theme.name == "material" else ""
+    primary = str(palette.get("primary") or unset).strip().lower().replace(" ", "-")
     accent = str(palette.get("accent") or "").strip().lower().replace(" ", "-")
     if primary in MATERIAL_PRIMARY:
         found["background"] = MATERIAL_PRIMARY[primary]

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from pictify_ssg._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from pictify_ssg.core.build_report import BuildReport
     from pictify_ssg.core.errors import BuildError, SettingsError
     from pictify_ssg.core.html_head import inject_meta_tags
     from pictify_ssg.core.pipeline import CardBuild, Pipeline, build
     from pictify_ssg.core.records import PageRecord, SiteInfo
-    from pictify_ssg.core.report import BuildReport
     from pictify_ssg.core.results import CardResult, MetaTag
     from pictify_ssg.core.settings import Settings
 
@@ -38,7 +38,7 @@ __all__ = [
 
 _HOMES = {
     "BuildError": "pictify_ssg.core.errors",
-    "BuildReport": "pictify_ssg.core.report",
+    "BuildReport": "pictify_ssg.core.build_report",
     "CardBuild": "pictify_ssg.core.pipeline",
     "CardResult": "pictify_ssg.core.results",
     "MetaTag": "pictify_ssg.core.results",

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from pictify_ssg.core import cache_keys
 from pictify_ssg.core.card_files import FileScan, place_file
-from pictify_ssg.core.publish import file_extension, png_size
 from pictify_ssg.core.service import Rendered
+from pictify_ssg.core.site_output import file_extension, png_size
 from pictify_ssg.core.store import JSON, Store
 
 log = logging.getLogger("pictify_ssg")

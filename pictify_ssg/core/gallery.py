@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from pathlib import Path
 
-from pictify_ssg.core.publish import write_atomic
 from pictify_ssg.core.records import PageRecord
 from pictify_ssg.core.results import CardResult
+from pictify_ssg.core.site_output import write_atomic
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;background:#f4f4f5;color:#18181b}

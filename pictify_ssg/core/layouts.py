@@ -147,6 +147,10 @@ def apply_options(layout_html: str, options: Mapping[str, str]) -> str:
     properties = [
         f"--{key}: {values[key]};" for key in ("background", "accent", "text") if key in values
     ]
+    on_accent = contrasting_text(values["accent"]) if "accent" in values else None
+    if on_accent:
+        # Text set on the accent colour (the accent layout's band) stays readable.
+        properties.append(f"--on-accent: {on_accent};")
     if "font" in values:
         properties.append(f'--font: "{values["font"].strip(chr(39) + chr(34))}";')
     if "background_image" in values:

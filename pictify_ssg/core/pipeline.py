@@ -11,12 +11,12 @@ from pathlib import Path
 from types import TracebackType
 
 from pictify_ssg.core.backend import BackendChoice, ServiceOpener, choose_backend
+from pictify_ssg.core.build_report import BuildReport
 from pictify_ssg.core.errors import BuildError, StoreError
 from pictify_ssg.core.loop import LoopThread, Running
 from pictify_ssg.core.phases.context import BuildContext
 from pictify_ssg.core.phases.run import BuildRun
 from pictify_ssg.core.records import PageRecord, SiteInfo
-from pictify_ssg.core.report import BuildReport
 from pictify_ssg.core.results import CardResult
 from pictify_ssg.core.settings import Settings
 from pictify_ssg.core.site_checks import site_warnings

@@ -18,7 +18,7 @@ from typing import Any
 
 from pictify_ssg.core import cache_keys
 from pictify_ssg.core.failures import Failure
-from pictify_ssg.core.planner import Plan, RenderJob, RenderMode, chunk, plan_renders
+from pictify_ssg.core.render_schedule import CardJob, RenderMode, Schedule, chunk, schedule_renders
 from pictify_ssg.core.service import Rendered, Service
 from pictify_ssg.core.store import Store
 
@@ -115,7 +115,7 @@ def _is_not_found(exc: BaseException) -> bool:
     return isinstance(exc, errors.NotFoundError)
 
 
-class Renderer:
+class CardRenderer:
     """Renders one plan on one service.
 
     Args:
@@ -158,11 +158,11 @@ class Renderer:
 
     # -- public -------------------------------------------------------------------------------
 
-    async def run(self, jobs: Sequence[RenderJob]) -> RenderOutcome:
+    async def run(self, jobs: Sequence[CardJob]) -> RenderOutcome:
         """Render every job once; retry failures once directly."""
         o = self.options
         urls = known_batch_urls(self.store, self.service.identity)
-        plan = plan_renders(
+        plan = schedule_renders(
             jobs,
             mode=o.mode,
             direct_threshold=o.direct_threshold,
@@ -171,7 +171,7 @@ class Renderer:
         )
         if plan.batches and o.mode == "auto" and urls is None:
             plan = await self._probe(plan)
-        retry: list[RenderJob] = []
+        retry: list[CardJob] = []
         results = await asyncio.gather(
             *(self._direct(job) for job in plan.direct),
             *(self._batch(batch) for batch in plan.batches),
@@ -185,12 +185,12 @@ class Renderer:
 
     # -- direct -------------------------------------------------------------------------------
 
-    async def _direct(self, job: RenderJob, *, last: bool = False) -> list[RenderJob]:
+    async def _direct(self, job: CardJob, *, last: bool = False) -> list[CardJob]:
         """Render one card; returns ``[job]`` when it failed and may be retried."""
         async with self._direct_limit:
             return await self._direct_now(job, last=last)
 
-    async def _direct_now(self, job: RenderJob, *, last: bool) -> list[RenderJob]:
+    async def _direct_now(self, job: CardJob, *, last: bool) -> list[CardJob]:
         o = self.options
         if self._stop:
             self._fail(job, self._stop, final=True)
@@ -237,12 +237,12 @@ class Renderer:
         self._down = (failure.reason, count)
         return count >= BREAKER_THRESHOLD
 
-    def _fail(self, job: RenderJob, failure: Failure, *, final: bool) -> None:
+    def _fail(self, job: CardJob, failure: Failure, *, final: bool) -> None:
         self.outcome.failed[job.fingerprint] = failure
         if final:
             self.progress(1)
 
-    async def _succeed(self, job: RenderJob, card: Rendered) -> None:
+    async def _succeed(self, job: CardJob, card: Rendered) -> None:
         self._succeeded = True
         problem = await self.keep(job.fingerprint, card)
         if problem is not None:
@@ -285,37 +285,37 @@ class Renderer:
 
     # -- batches ------------------------------------------------------------------------------
 
-    async def _probe(self, plan: Plan) -> Plan:
+    async def _probe(self, plan: Schedule) -> Schedule:
         """Learn with a one-item batch whether batch results carry URLs on this service."""
         jobs = [job for batch in plan.batches for job in batch]
         first, rest = jobs[0], jobs[1:]
         items = await self._run_batch((first,))
         if items is None:
             # The probe itself failed (service trouble): render directly, learn next time.
-            return Plan(
+            return Schedule(
                 direct=tuple(j for j in jobs if j.fingerprint not in self._unsure), batches=()
             )
         item = items.get(0)
         has_urls = bool(item is not None and item.get("url"))
         if item is None or not item.get("success"):
             # A failed item says nothing about URLs; do not remember anything.
-            return Plan(direct=tuple(jobs), batches=())
+            return Schedule(direct=tuple(jobs), batches=())
         _remember_batch_urls(self.store, self.service.identity, has_urls)
         log.debug("pictify: batch results on %s carry URLs: %s", self.service.identity, has_urls)
         if not has_urls:
-            return Plan(direct=tuple(jobs), batches=())
+            return Schedule(direct=tuple(jobs), batches=())
         await self._accept_item(first, item)
-        batches: list[tuple[RenderJob, ...]] = []
-        by_template: dict[str, list[RenderJob]] = {}
+        batches: list[tuple[CardJob, ...]] = []
+        by_template: dict[str, list[CardJob]] = {}
         for job in rest:
             by_template.setdefault(job.template_key, []).append(job)
         for group in by_template.values():
             batches.extend(chunk(group, self.options.batch_size))
         if first.fingerprint not in self.outcome.done:
             batches.insert(0, (first,))
-        return Plan(direct=(), batches=tuple(batches))
+        return Schedule(direct=(), batches=tuple(batches))
 
-    async def _accept_item(self, job: RenderJob, item: Mapping[str, Any]) -> bool:
+    async def _accept_item(self, job: CardJob, item: Mapping[str, Any]) -> bool:
         # Imported here, not with the core: a warm build never opens a service (backend.py).
         import httpx
 
@@ -333,14 +333,14 @@ class Renderer:
         await self._succeed(job, card)
         return True
 
-    async def _batch(self, jobs: tuple[RenderJob, ...]) -> list[RenderJob]:
+    async def _batch(self, jobs: tuple[CardJob, ...]) -> list[CardJob]:
         """Render one batch; returns the jobs to retry directly."""
         items = await self._run_batch(jobs)
         if items is None:
             return [job for job in jobs if job.fingerprint not in self._unsure]
-        retry: list[RenderJob] = []
+        retry: list[CardJob] = []
         missing_urls = 0
-        ready: list[tuple[RenderJob, dict[str, Any]]] = []
+        ready: list[tuple[CardJob, dict[str, Any]]] = []
         for index, job in enumerate(jobs):
             item = items.get(index)
             if job.fingerprint in self._unsure:
@@ -370,7 +370,7 @@ class Renderer:
             )
         return retry
 
-    async def _run_batch(self, jobs: Sequence[RenderJob]) -> dict[int, dict[str, Any]] | None:
+    async def _run_batch(self, jobs: Sequence[CardJob]) -> dict[int, dict[str, Any]] | None:
         """Submit one batch and poll it; item index -> item, or ``None`` when it failed."""
         if self._stop:
             for job in jobs:

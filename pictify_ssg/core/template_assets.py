@@ -26,10 +26,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
 
+from pictify_ssg.core.card_templates import TemplateVersion
 from pictify_ssg.core.errors import PageError
 from pictify_ssg.core.fingerprint import sha256_bytes
 from pictify_ssg.core.site_files import SiteFolders, read_file
-from pictify_ssg.core.templates import TemplateVersion
 
 #: Largest file inlined: the hosted API refuses template HTML over 500 KB, and base64 adds a
 #: third. Logos and backgrounds for a 1200x630 card fit well below this.

@@ -12,8 +12,8 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 
+from pictify_ssg.core.card_templates import TemplateVersion, handlebars_variables
 from pictify_ssg.core.settings import Settings
-from pictify_ssg.core.templates import TemplateVersion, handlebars_variables
 from pictify_ssg.core.variables import DEFAULT_VARIABLES
 
 # Inside these blocks names belong to the item or object, not to the card's variables.

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pictify_ssg.core import PageRecord, Settings, SiteInfo, build
+from pictify_ssg.core.build_report import Progress
 from pictify_ssg.core.errors import SettingsError
-from pictify_ssg.core.report import Progress
 from pictify_ssg.core.results import MetaTag
 from pictify_ssg.core.text import clean_text
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pictify_ssg.core.card_templates import handlebars_raw_variables, handlebars_variables
 from pictify_ssg.core.markup import inline_html
-from pictify_ssg.core.templates import handlebars_raw_variables, handlebars_variables
 from pictify_ssg.core.text import clean_text, shorten
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pictify_ssg.core import PageRecord, SiteInfo
-from pictify_ssg.core.publish import (
+from pictify_ssg.core.site_output import (
     card_file_name,
     explicit_image_url,
     meta_tags,

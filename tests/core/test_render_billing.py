@@ -15,8 +15,8 @@ import pytest
 
 from pictify_ssg.client import exceptions as errors
 from pictify_ssg.core import rendering
-from pictify_ssg.core.planner import RenderJob
-from pictify_ssg.core.rendering import Renderer, RenderOptions
+from pictify_ssg.core.render_schedule import CardJob
+from pictify_ssg.core.rendering import CardRenderer, RenderOptions
 from pictify_ssg.core.service import Rendered, Service
 from pictify_ssg.core.store import Store
 
@@ -49,7 +49,7 @@ def _status_error(status: int, headers: dict[str, str] | None = None) -> errors.
     return errors.ServerError(f"HTTP {status}", status=status, headers=headers or {})
 
 
-async def _run(tmp_path: Path, service: _ScriptedService) -> Renderer:
+async def _run(tmp_path: Path, service: _ScriptedService) -> CardRenderer:
     options = RenderOptions(
         format="png",
         quality=0.9,
@@ -64,8 +64,8 @@ async def _run(tmp_path: Path, service: _ScriptedService) -> Renderer:
     )
     store = Store(tmp_path / "cache")
     try:
-        renderer = Renderer(cast(Service, service), store, {"t": "uid"}, options)
-        await renderer.run([RenderJob("fp1", "t", {"title": "x"})])
+        renderer = CardRenderer(cast(Service, service), store, {"t": "uid"}, options)
+        await renderer.run([CardJob("fp1", "t", {"title": "x"})])
     finally:
         store.close()
     return renderer

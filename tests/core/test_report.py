@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from pictify_ssg.core.report import BuildReport, Progress
+from pictify_ssg.core.build_report import BuildReport, Progress
 
 
 def report(cached: int, rendered: int, batches: int, direct: int, failed: int) -> BuildReport:

@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from pictify_ssg.core import PageRecord, SiteInfo, build
+from pictify_ssg.core.card_templates import TemplateVersion
 from pictify_ssg.core.site_files import SiteFolders
 from pictify_ssg.core.template_assets import (
     MAX_ASSET_BYTES,
@@ -24,7 +25,6 @@ from pictify_ssg.core.template_assets import (
     with_assets,
 )
 from pictify_ssg.core.template_help import unknown_variables
-from pictify_ssg.core.templates import TemplateVersion
 
 from .conftest import SettingsFactory
 

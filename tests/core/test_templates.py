@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from pictify_ssg.core.card_templates import (
+    BUILTIN_TEMPLATE,
+    handlebars_variables,
+    load_file_template,
+)
 from pictify_ssg.core.errors import PageError
-from pictify_ssg.core.templates import BUILTIN_TEMPLATE, handlebars_variables, load_file_template
 
 
 @pytest.mark.parametrize(

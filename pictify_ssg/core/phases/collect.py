@@ -12,15 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pictify_ssg.core.build_report import Outcome
 from pictify_ssg.core.errors import PageError
 from pictify_ssg.core.failures import Failure
 from pictify_ssg.core.overrides import PageOverrides, read_overrides
 from pictify_ssg.core.phases.context import BuildContext
-from pictify_ssg.core.publish import check_own_image, explicit_image_url, mime_type_for
 from pictify_ssg.core.records import PageRecord
-from pictify_ssg.core.report import Outcome
 from pictify_ssg.core.results import CardResult
 from pictify_ssg.core.selection import selected
+from pictify_ssg.core.site_output import check_own_image, explicit_image_url, mime_type_for
 from pictify_ssg.core.text import shorten
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 from pictify_ssg.core import cache_keys
 from pictify_ssg.core.backend import BackendChoice, ServiceOpener
 from pictify_ssg.core.fingerprint import sha256_bytes
-from pictify_ssg.core.publish import meta_tags
 from pictify_ssg.core.records import PageRecord, SiteInfo
 from pictify_ssg.core.results import CardResult, MetaTag, Origin
 from pictify_ssg.core.service import Service
 from pictify_ssg.core.settings import Settings, resolve_path
 from pictify_ssg.core.site_files import SiteFolders
+from pictify_ssg.core.site_output import meta_tags
 from pictify_ssg.core.store import Store
 
 

@@ -7,8 +7,8 @@ from pictify_ssg.core.cards import load_card
 from pictify_ssg.core.phases.collect import CardRequest
 from pictify_ssg.core.phases.context import BuildContext
 from pictify_ssg.core.phases.placing import CardPlacer
-from pictify_ssg.core.publish import Fallback, mime_type, prepare_fallback, public_url
 from pictify_ssg.core.results import CardResult
+from pictify_ssg.core.site_output import Fallback, mime_type, prepare_fallback, public_url
 
 
 class FailedPages:

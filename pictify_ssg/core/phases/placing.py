@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pictify_ssg.core.cards import Card, publish_card_file
 from pictify_ssg.core.phases.context import BuildContext
-from pictify_ssg.core.publish import card_file_name, public_url
 from pictify_ssg.core.records import PageRecord
+from pictify_ssg.core.site_output import card_file_name, public_url
 
 
 class CardPlacer:

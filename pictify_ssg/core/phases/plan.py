@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pictify_ssg.core.card_templates import TemplateVersion, read_remote_version
 from pictify_ssg.core.cards import Card, load_cards
 from pictify_ssg.core.errors import PageError
 from pictify_ssg.core.failures import Failure
 from pictify_ssg.core.fingerprint import card_fingerprint
-from pictify_ssg.core.local_templates import load_local_template
 from pictify_ssg.core.markup import inline_html
 from pictify_ssg.core.phases.collect import CardRequest, Collected, TemplateRef
 from pictify_ssg.core.phases.context import BuildContext
 from pictify_ssg.core.template_help import check_template_variables
-from pictify_ssg.core.templates import TemplateVersion, read_remote_version
+from pictify_ssg.core.template_loading import load_local_template
 from pictify_ssg.core.variables import (
     DEFAULT_VARIABLES,
     card_context,

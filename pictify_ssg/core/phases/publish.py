@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pictify_ssg.core import cache_keys
+from pictify_ssg.core.build_report import Outcome
 from pictify_ssg.core.cards import Card
 from pictify_ssg.core.failures import Failure
 from pictify_ssg.core.phases.collect import Collected
@@ -20,9 +21,8 @@ from pictify_ssg.core.phases.fallback import FailedPages
 from pictify_ssg.core.phases.placing import CardPlacer
 from pictify_ssg.core.phases.plan import Plan, PlannedCard
 from pictify_ssg.core.phases.render import Renders
-from pictify_ssg.core.publish import card_file_name, mime_type, public_url, remove_stale
-from pictify_ssg.core.report import Outcome
 from pictify_ssg.core.results import CardResult, Origin
+from pictify_ssg.core.site_output import card_file_name, mime_type, public_url, remove_stale
 
 #: Why a cached card found at lookup could not be published (its bytes went in between).
 VANISHED = "its cached image disappeared from the card cache during the build"

@@ -11,16 +11,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pictify_ssg.core import cache_keys
+from pictify_ssg.core.build_report import Progress
+from pictify_ssg.core.card_templates import TemplateVersion, ensure_remote_copy
 from pictify_ssg.core.cards import Card
 from pictify_ssg.core.failures import Failure
 from pictify_ssg.core.phases.context import BuildContext
 from pictify_ssg.core.phases.encode import CardEncoder
 from pictify_ssg.core.phases.plan import Plan, PlannedCard
-from pictify_ssg.core.planner import RenderJob
-from pictify_ssg.core.rendering import Renderer, RenderOptions, RenderOutcome
-from pictify_ssg.core.report import Progress
+from pictify_ssg.core.render_schedule import CardJob
+from pictify_ssg.core.rendering import CardRenderer, RenderOptions, RenderOutcome
 from pictify_ssg.core.service import Service
-from pictify_ssg.core.templates import TemplateVersion, ensure_remote_copy
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ async def _render_missing(plan: Plan, ctx: BuildContext, encoder: CardEncoder) -
         else:
             uids[key] = uid
     jobs = [
-        RenderJob(c.fingerprint, _template_key(c), c.variables or {})
+        CardJob(c.fingerprint, _template_key(c), c.variables or {})
         for c in missing
         if _template_key(c) in uids
     ]
@@ -146,7 +146,7 @@ async def _upload_again(
 async def _render_jobs(
     service: Service,
     uids: Mapping[str, str],
-    jobs: Sequence[RenderJob],
+    jobs: Sequence[CardJob],
     ctx: BuildContext,
     encoder: CardEncoder,
 ) -> RenderOutcome:
@@ -164,7 +164,7 @@ async def _render_jobs(
         download=ctx.hosts_files,
     )
     progress = Progress(len({j.fingerprint for j in jobs}))
-    renderer = Renderer(service, ctx.store, uids, options, progress.advance, encoder.keep)
+    renderer = CardRenderer(service, ctx.store, uids, options, progress.advance, encoder.keep)
     try:
         outcome = await renderer.run(jobs)
     finally:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from pictify_ssg.core.build_report import BuildReport
 from pictify_ssg.core.errors import BuildError
 from pictify_ssg.core.failures import Failure
 from pictify_ssg.core.phases.context import BuildContext
 from pictify_ssg.core.phases.publish import Published
 from pictify_ssg.core.phases.render import Renders
-from pictify_ssg.core.report import BuildReport
 
 #: The build's summary line, on its own logger so adapters recognise it by the record's logger
 #: name instead of by its wording. A child of ``pictify_ssg``: it still propagates there, so

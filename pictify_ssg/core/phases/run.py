@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from pictify_ssg.core.build_report import BuildReport
 from pictify_ssg.core.cards import sweep_card_files
 from pictify_ssg.core.gallery import write_gallery
 from pictify_ssg.core.phases.collect import Collected, collect
@@ -21,7 +22,6 @@ from pictify_ssg.core.phases.publish import provisional, publish
 from pictify_ssg.core.phases.render import render
 from pictify_ssg.core.phases.report import conclude, report
 from pictify_ssg.core.records import PageRecord
-from pictify_ssg.core.report import BuildReport
 
 
 class BuildRun:

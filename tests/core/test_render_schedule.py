@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from pictify_ssg.core.planner import RenderJob, chunk, dedupe, plan_renders
+from pictify_ssg.core.render_schedule import CardJob, chunk, dedupe, schedule_renders
 
 
-def jobs(count: int, template: str = "t", start: int = 0) -> list[RenderJob]:
-    return [RenderJob(f"fp{i}", template, {"title": str(i)}) for i in range(start, start + count)]
+def jobs(count: int, template: str = "t", start: int = 0) -> list[CardJob]:
+    return [CardJob(f"fp{i}", template, {"title": str(i)}) for i in range(start, start + count)]
 
 
 def test_dedupe_keeps_first_of_each_fingerprint() -> None:
     a, b = jobs(2)
-    assert dedupe([a, b, a, RenderJob("fp0", "other", {})]) == [a, b]
+    assert dedupe([a, b, a, CardJob("fp0", "other", {})]) == [a, b]
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,7 @@ def test_chunk_sizes(count: int, size: int, expected: list[int]) -> None:
 def test_direct_or_batch(
     mode: str, misses: int, threshold: int, urls: bool | None, direct: int, batches: list[int]
 ) -> None:
-    plan = plan_renders(
+    plan = schedule_renders(
         jobs(misses),
         mode=mode,  # type: ignore[arg-type]
         direct_threshold=threshold,
@@ -63,13 +63,13 @@ def test_direct_or_batch(
 
 
 def test_duplicates_count_once_against_the_threshold() -> None:
-    plan = plan_renders(jobs(5) * 3, mode="auto", direct_threshold=5, batch_size=100)
+    plan = schedule_renders(jobs(5) * 3, mode="auto", direct_threshold=5, batch_size=100)
     assert len(plan.direct) == 5
     assert not plan.batches
 
 
 def test_batches_never_mix_templates() -> None:
     mixed = jobs(3, "a") + jobs(2, "b", start=3) + jobs(2, "a", start=5)
-    plan = plan_renders(mixed, mode="batch", direct_threshold=0, batch_size=100)
+    plan = schedule_renders(mixed, mode="batch", direct_threshold=0, batch_size=100)
     assert [{j.template_key for j in b} for b in plan.batches] == [{"a"}, {"b"}]
     assert [len(b) for b in plan.batches] == [5, 2]

@@ -12,6 +12,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
+from pictify_ssg.core.card_templates import (
+    TemplateVersion,
+    handlebars_raw_variables,
+    handlebars_variables,
+    load_file_template,
+)
 from pictify_ssg.core.errors import PageError
 from pictify_ssg.core.fingerprint import sha256_bytes
 from pictify_ssg.core.layouts import (
@@ -24,12 +30,6 @@ from pictify_ssg.core.records import SiteInfo
 from pictify_ssg.core.settings import Settings
 from pictify_ssg.core.site_files import SiteFolders
 from pictify_ssg.core.template_assets import AssetContext, with_assets
-from pictify_ssg.core.templates import (
-    TemplateVersion,
-    handlebars_raw_variables,
-    handlebars_variables,
-    load_file_template,
-)
 
 log = logging.getLogger("pictify_ssg")
 

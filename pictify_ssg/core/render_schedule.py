@@ -11,7 +11,7 @@ MAX_BATCH = 100
 
 
 @dataclass(frozen=True)
-class RenderJob:
+class CardJob:
     """One distinct card to render.
 
     Attributes:
@@ -26,11 +26,11 @@ class RenderJob:
 
 
 @dataclass(frozen=True)
-class Plan:
+class Schedule:
     """What to send: direct jobs and batches (each batch one template, at most 100 jobs)."""
 
-    direct: tuple[RenderJob, ...]
-    batches: tuple[tuple[RenderJob, ...], ...]
+    direct: tuple[CardJob, ...]
+    batches: tuple[tuple[CardJob, ...], ...]
 
     @property
     def size(self) -> int:
@@ -38,28 +38,28 @@ class Plan:
         return len(self.direct) + sum(len(b) for b in self.batches)
 
 
-def dedupe(jobs: Iterable[RenderJob]) -> list[RenderJob]:
+def dedupe(jobs: Iterable[CardJob]) -> list[CardJob]:
     """Keep the first job of every fingerprint, in order."""
-    seen: dict[str, RenderJob] = {}
+    seen: dict[str, CardJob] = {}
     for job in jobs:
         seen.setdefault(job.fingerprint, job)
     return list(seen.values())
 
 
-def chunk(jobs: Sequence[RenderJob], size: int) -> list[tuple[RenderJob, ...]]:
+def chunk(jobs: Sequence[CardJob], size: int) -> list[tuple[CardJob, ...]]:
     """Split jobs into chunks of at most ``size`` (and never more than 100)."""
     size = max(1, min(size, MAX_BATCH))
     return [tuple(jobs[i : i + size]) for i in range(0, len(jobs), size)]
 
 
-def plan_renders(
-    jobs: Iterable[RenderJob],
+def schedule_renders(
+    jobs: Iterable[CardJob],
     *,
     mode: RenderMode,
     direct_threshold: int,
     batch_size: int,
     batch_urls: bool | None = True,
-) -> Plan:
+) -> Schedule:
     """Decide how to render the missing cards.
 
     Args:
@@ -76,11 +76,11 @@ def plan_renders(
         mode == "auto" and len(unique) > direct_threshold and batch_urls is not False
     )
     if not use_batch:
-        return Plan(direct=tuple(unique), batches=())
-    by_template: dict[str, list[RenderJob]] = {}
+        return Schedule(direct=tuple(unique), batches=())
+    by_template: dict[str, list[CardJob]] = {}
     for job in unique:
         by_template.setdefault(job.template_key, []).append(job)
-    batches: list[tuple[RenderJob, ...]] = []
+    batches: list[tuple[CardJob, ...]] = []
     for group in by_template.values():
         batches.extend(chunk(group, batch_size))
-    return Plan(direct=(), batches=tuple(batches))
+    return Schedule(direct=(), batches=tuple(batches))
