@@ -36,6 +36,7 @@ SUPPORTED_TYPES = (
 _TEXT_TYPES = {"text", "textbox", "i-text", "itext"}
 _COLOUR = re.compile(r"^[#a-zA-Z0-9(),.%\s-]{1,64}$")
 _FONT_FAMILY = re.compile(r"^[\w\s,'\"-]{1,200}$")
+_GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}")
 _ORIGINS = {"left": -0.5, "top": -0.5, "center": 0.0, "right": 0.5, "bottom": 0.5}
 
@@ -261,8 +262,9 @@ class _Props:
         value = str(self.obj.get("fontFamily") or "Times New Roman")
         if not _FONT_FAMILY.match(value):
             raise CanvasError(f"{self.field}.fontFamily", f"{value!r} is not a font family name")
-        # Quoted, so names with spaces work; a list ("Inter, sans-serif") keeps its commas.
-        return ",".join(f"'{part.strip(chr(39) + chr(34) + ' ')}'" for part in value.split(","))
+        # Names are quoted, so names with spaces work; generic families must stay bare.
+        names = (part.strip("'\" ") for part in value.split(","))
+        return ",".join(name if name in _GENERIC_FAMILIES else f"'{name}'" for name in names)
 
     def box_css(self) -> str:
         w, h = self.size
