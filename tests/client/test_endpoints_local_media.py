@@ -168,6 +168,14 @@ def test_gif_from_template_with_frame_rate(live: Live, slide_template: Template)
     assert _frame_count(_gif(gif.url)) == 4
 
 
+def test_gif_from_a_url(live: Live, static_site: str) -> None:
+    url = f"{static_site}/moving.html"
+    gif = live.run(lambda c: c.gifs.create(url=url, width=100, height=20))
+    live.check("POST", "/gif", {"url": url, "width": 100, "height": 20})
+    assert (gif.width, gif.height, gif.animation_length) == (100, 20, 1000)
+    assert _frame_count(_gif(gif.url)) == 15  # medium: 15 frames per second, all different
+
+
 def test_gif_of_a_static_page_is_a_validation_error(live: Live) -> None:
     with pytest.raises(ValidationError) as info:
         live.run(lambda c: c.gifs.create(html="<p>still</p>"))

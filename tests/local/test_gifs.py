@@ -9,6 +9,7 @@ import httpx
 import pytest
 from PIL import Image
 
+from pictify_ssg.local import LocalServer
 from pictify_ssg.local.gif_encode import frame_durations
 from pictify_ssg.local.gif_frames import MAX_ANIMATION_MS, animation_length_ms
 
@@ -132,6 +133,12 @@ def test_bad_bodies_name_the_field(
     assert response.status_code == 422, response.text
     assert response.json()["code"] == "VALIDATION_ERROR"
     assert field in {e["field"] for e in response.json()["errors"]}
+
+
+def test_media_routes_need_the_key(local_server: LocalServer) -> None:
+    for path in ("/gif", "/gif/capture", "/pdf/render", "/pdf/multi-page", "/image/canvas"):
+        response = httpx.post(f"{local_server.base_url}{path}", json={})
+        assert (response.status_code, response.json()) == (401, {"message": "Invalid Request"})
 
 
 def test_unknown_gif_is_404(api: httpx.Client) -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from pictify_ssg.local.gif_frames import SEEK_BUDGET_S, LiveRecorder, Recording, SeekRecorder
+from pictify_ssg.local.gif_frames import SEEK_BUDGET_S, LiveRecorder, SeekRecorder
 from pictify_ssg.local.listing import offset_page, one_record, pick
 from pictify_ssg.local.publish import produce
 from pictify_ssg.local.renderer import RenderJob
@@ -57,7 +56,7 @@ async def create(request: Request) -> JSONResponse:
         capture=recorder,
         extra_budget_s=SEEK_BUDGET_S,
     )
-    record = await _store(request, job, body.quality, source.extra, lambda: recorder.recording)
+    record = await _store(request, job, body.quality, source.extra, recorder)
     return JSONResponse({"gif": _public(record), "_meta": _meta(started)})
 
 
@@ -81,7 +80,7 @@ async def capture(request: Request) -> JSONResponse:
         job,
         body.quality,
         {"source": "capture", "frameDurationSeconds": seconds},
-        lambda: recorder.recording,
+        recorder,
         seconds=True,
     )
     gif = _public(record)
@@ -98,7 +97,7 @@ async def _store(
     job: RenderJob,
     quality: str,
     extra: dict[str, Any],
-    recording: Callable[[], Recording],
+    recorder: SeekRecorder | LiveRecorder,
     *,
     seconds: bool = False,
 ) -> dict[str, Any]:
@@ -110,7 +109,7 @@ async def _store(
     state = get_state(request)
     record = await produce(state, job, request=request, extra=extra, kind="gif")
     # Stored again: what the recording measured is known only once the render is done.
-    took = recording()
+    took = recorder.recording
     length = took.length_ms / 1000 if seconds else round(took.length_ms)
     record |= {
         "uid": record["id"],
