@@ -65,8 +65,9 @@ async def template_pdf(
 ) -> dict[str, Any]:
     """One layout of ``POST /templates/{uid}/render`` with ``format: "pdf"``.
 
-    Without ``preset`` the paper is the layout's own size; with ``variableSets`` each set is a
-    page. The record stays an image record, as template renders have always been.
+    Without ``preset`` the paper is the template's ``pdfPreset``, else the layout's own size;
+    with ``variableSets`` each set is a page. The record stays an image record, as template
+    renders have always been.
 
     Raises:
         ApiError: An unknown ``preset`` (422), or a variable set the template rejects.
@@ -79,6 +80,9 @@ async def template_pdf(
         except ValidationError as exc:
             message = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
             raise invalid_field("preset", message) from None
+    else:
+        options = PdfOptions().or_preset(doc.get("pdfPreset"))
+    if options.preset is not None:
         paper, label = options.paper(), options.preset_label
     pages = [item.html]
     if body.variable_sets is not None:

@@ -136,6 +136,16 @@ class PdfOptions(_Body):
             raise ValueError("margins leave no room on the page")
         return PaperSpec(width, height, margins, self.print_background, self.scale, self.title)
 
+    def or_preset(self, preset: object) -> PdfOptions:
+        """These options, with ``preset`` (a template's ``pdfPreset``) when none is named.
+
+        A stored preset the server does not know is ignored (templates accept any string).
+        """
+        if self.preset is not None or self.custom_size is not None:
+            return self
+        known = canonical_preset(preset) if isinstance(preset, str) else None
+        return self if known is None else self.model_copy(update={"preset": known})
+
     @property
     def preset_label(self) -> str:
         """The preset named in the response."""

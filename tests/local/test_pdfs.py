@@ -189,6 +189,19 @@ def test_template_render_pdf_with_preset_and_pages(api: httpx.Client, page_uid: 
     assert bad.json()["errors"][0]["field"] == "preset"
 
 
+def test_a_templates_pdf_preset_is_the_default_paper(api: httpx.Client) -> None:
+    body = {"html": "<p>{{x}}</p>", "width": 300, "height": 200, "pdfPreset": "letter"}
+    uid = api.post("/templates", json={**body, "outputFormat": "pdf"}).json()["template"]["uid"]
+
+    printed = api.post("/pdf/render", json={"templateUid": uid}).json()
+    named = api.post("/pdf/render", json={"templateUid": uid, "options": {"preset": "A5"}}).json()
+    rendered = api.post(f"/templates/{uid}/render", json={"format": "pdf"}).json()["results"][0]
+
+    assert (printed["preset"], printed["pageSize"]) == ("Letter", {"width": 612, "height": 792})
+    assert named["preset"] == "A5"
+    assert _size(_open(rendered["url"]).pages[0]) == pytest.approx((612, 792), abs=1)
+
+
 def test_presets_and_list(api: httpx.Client, page_uid: str) -> None:
     presets = {p["name"]: p for p in api.get("/pdf/presets").json()["presets"]}
     assert {"A3", "A4", "A5", "Letter", "Legal"} <= set(presets)

@@ -49,6 +49,7 @@ async def _print(
 ) -> JSONResponse:
     state = get_state(request)
     doc = load_template(state, template_uid)
+    options = options.or_preset(doc.get("pdfPreset"))
     pages = [fill(doc, values).html for values in variable_sets]
     record = await print_pages(
         state,
