@@ -16,7 +16,7 @@ from pictify_ssg.local.batches import BatchManager
 from pictify_ssg.local.errors import ApiError, internal_error
 from pictify_ssg.local.gateway import Gateway
 from pictify_ssg.local.retention import Maintenance, Pruner
-from pictify_ssg.local.routes import batches, docs, files, images, templates
+from pictify_ssg.local.routes import batches, canvas, docs, files, gifs, images, pdfs, templates
 from pictify_ssg.local.shield import ErrorShield
 from pictify_ssg.local.state import ServerState
 
@@ -46,7 +46,10 @@ def build_app(state: ServerState) -> ASGIApp:
         routes=[
             *batches.ROUTES,
             *templates.ROUTES,
+            *canvas.ROUTES,
             *images.ROUTES,
+            *gifs.ROUTES,
+            *pdfs.ROUTES,
             *files.ROUTES,
             *docs.ROUTES,
         ],

@@ -32,7 +32,16 @@ logger = logging.getLogger(__name__)
 PUBLIC_PREFIXES = ("/files/", "/health", "/openapi.json")
 #: Requests that make (and, on the hosted API, bill) images: the ones a late answer targets.
 RENDER_ROUTES = frozenset(
-    {"POST /templates/{uid}/render", "POST /templates/{uid}/batch-render", "POST /image"}
+    {
+        "POST /templates/{uid}/render",
+        "POST /templates/{uid}/batch-render",
+        "POST /image",
+        "POST /image/canvas",
+        "POST /gif",
+        "POST /gif/capture",
+        "POST /pdf/render",
+        "POST /pdf/multi-page",
+    }
 )
 
 

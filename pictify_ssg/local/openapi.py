@@ -16,6 +16,7 @@ import copy
 import functools
 from typing import Any, Final
 
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from pictify_ssg.local.schemas import (
@@ -31,7 +32,13 @@ OPENAPI_VERSION: Final = "3.1.0"
 
 Schema = dict[str, Any]
 
-_REQUEST_MODELS = (TemplateCreate, TemplateUpdate, RenderRequest, BatchRequest, ImageRequest)
+_REQUEST_MODELS: tuple[type[BaseModel], ...] = (
+    TemplateCreate,
+    TemplateUpdate,
+    RenderRequest,
+    BatchRequest,
+    ImageRequest,
+)
 
 
 def _ref(name: str) -> Schema:
@@ -234,9 +241,12 @@ _ERRORS: Final[dict[str, str]] = {
     "(`TEMPLATE_TOO_LARGE`).",
     "422": "The request is well-formed but invalid: `VALIDATION_ERROR` (with `errors`), "
     "`LAYOUT_NOT_FOUND`, a template-engine code such as `HANDLEBARS_COMPILE_ERROR` or "
-    "`RENDERED_HTML_TOO_LARGE` (with `context`), or a render failure such as `RENDER_FAILED`.",
+    "`RENDERED_HTML_TOO_LARGE` (with `context`), a render failure such as `RENDER_FAILED`, "
+    "`STATIC_SOURCE` (a GIF of a page where nothing animates), `CANVAS_UNSUPPORTED` (a canvas "
+    "object type or property the local server cannot draw) or `URL_NOT_ALLOWED`.",
     "429": "Rate limit exceeded (`rate_limited`, with `Retry-After`; only with a rate limit).",
     "500": "A server bug (`INTERNAL_ERROR`); the body never carries details.",
+    "501": "Not available on the local server (`AGENT_SCREENSHOT_UNSUPPORTED`).",
     "503": "The renderer is unavailable (`BROWSER_UNAVAILABLE`, `BROWSER_POOL_UNAVAILABLE`) or "
     "a fault was injected (`INJECTED_FAULT`).",
 }
@@ -439,9 +449,9 @@ def _paths() -> dict[str, Schema]:
     }
 
 
-def _request_schemas() -> dict[str, Schema]:
+def _request_schemas(extra: tuple[type[BaseModel], ...]) -> dict[str, Schema]:
     _, top = models_json_schema(
-        [(model, "validation") for model in _REQUEST_MODELS],
+        [(model, "validation") for model in (*_REQUEST_MODELS, *extra)],
         ref_template="#/components/schemas/{model}",
     )
     schemas: dict[str, Schema] = top["$defs"]
@@ -450,6 +460,9 @@ def _request_schemas() -> dict[str, Schema]:
 
 @functools.lru_cache(maxsize=1)
 def _document() -> Schema:
+    # Imported here: the media part builds on this module's helpers.
+    from pictify_ssg.local import openapi_media
+
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -458,10 +471,14 @@ def _document() -> Schema:
             "description": "A Pictify-compatible API rendering with a local Chromium.",
         },
         "security": [{"bearerAuth": []}],
-        "paths": _paths(),
+        "paths": {**_paths(), **openapi_media.paths()},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
-            "schemas": {**_request_schemas(), **_RESPONSE_SCHEMAS},
+            "schemas": {
+                **_request_schemas(openapi_media.REQUEST_MODELS),
+                **_RESPONSE_SCHEMAS,
+                **openapi_media.RESPONSE_SCHEMAS,
+            },
         },
     }
 

@@ -47,7 +47,8 @@ class ServerOptions:
         drop_rate: Share (0-1) of API requests whose connection is closed without a response.
         batch_item_failure_rate: Share (0-1) of batch items that fail with an injected error.
         late_render_rate: Share (0-1) of render requests (``POST /templates/{uid}/render``,
-            ``POST /templates/{uid}/batch-render``, ``POST /image``) that are handled in full
+            ``POST /templates/{uid}/batch-render``, ``POST /image``, and the GIF, PDF and
+            canvas renders: see ``gateway.RENDER_ROUTES``) that are handled in full
             (the image is rendered, or the batch accepted) but answered only after
             ``late_render_ms``: a client whose read timeout is shorter gives up on work the
             service did, as with a busy hosted API. Drawn from a generator of its own.

@@ -10,8 +10,9 @@ from pictify_ssg.local.errors import ApiError
 from pictify_ssg.local.ids import new_uid, now_iso
 from pictify_ssg.local.renderer import RenderError, RenderJob
 from pictify_ssg.local.state import ServerState
+from pictify_ssg.local.storage import Kind
 
-_EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp", "pdf": "pdf"}
+_EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp", "pdf": "pdf", "gif": "gif"}
 
 
 def render_failure(exc: RenderError) -> ApiError:
@@ -26,6 +27,7 @@ async def produce(
     format_label: str | None = None,
     request: Request | None = None,
     extra: dict[str, Any] | None = None,
+    kind: Kind = "image",
 ) -> dict[str, Any]:
     """Render ``job``, store the file and its image record.
 
@@ -35,6 +37,7 @@ async def produce(
         format_label: The format name to report (``jpg`` when the caller asked for ``jpg``).
         request: The request being served (only for the URL root before the server knows it).
         extra: More fields for the image record (``templateUid``, ``source``...).
+        kind: Where the record is kept (``gif`` and ``pdf`` have lists of their own).
 
     Returns:
         The image record: ``id``, ``url``, ``width``, ``height``, ``format``, ``size``,
@@ -66,5 +69,5 @@ async def produce(
         # Not on the wire: lets retention delete the file with its record.
         "file": name,
     }
-    state.storage.put("image", uid, record, created)
+    state.storage.put(kind, uid, record, created)
     return record

@@ -56,8 +56,8 @@ import math
 import os
 import re
 import time
-from collections.abc import Awaitable, Coroutine, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from playwright.async_api import (
@@ -87,7 +87,7 @@ from pictify_ssg.local.processes import alive, children, command_line, descendan
 
 logger = logging.getLogger(__name__)
 
-OutputFormat = Literal["png", "jpeg", "webp", "pdf"]
+OutputFormat = Literal["png", "jpeg", "webp", "pdf", "gif"]
 
 LAUNCH_RETRY_S = 30.0
 """How long a failed Chromium launch is remembered before the next render tries again."""
@@ -186,6 +186,28 @@ def _may_act_later(html: str, javascript: bool) -> bool:
 
 
 @dataclass(frozen=True)
+class PageHandle:
+    """What a job's own capture step may use on the page that shows its document.
+
+    Attributes:
+        page: The Playwright page (its frames, for documents made of several).
+        cdp: The page's DevTools session (``Page.printToPDF``...).
+        evaluate: Calls a JavaScript function in the page without a user gesture, as the
+            renderer's own steps do; ``evaluate(function, *args)``.
+        screenshot: A PNG of the job's area, taken the way still images are.
+    """
+
+    page: Page
+    cdp: CDPSession
+    evaluate: Callable[..., Awaitable[Any]]
+    screenshot: Callable[[], Awaitable[bytes]]
+
+
+Capture = Callable[[PageHandle], Awaitable["RenderOutput"]]
+"""A job's own way of turning the loaded page into a file (GIF frames, a printed PDF)."""
+
+
+@dataclass(frozen=True)
 class RenderJob:
     """One thing to render.
 
@@ -200,6 +222,10 @@ class RenderJob:
         javascript: Whether the page's own scripts run (a template's ``jsEnabled``). Off by
             default: a card is a picture, and its variables come from page authors.
         label: What to call the document in warnings (the template's name), if anything.
+        capture: Replaces the screenshot: called with the loaded page, under the same budget
+            and isolation (see `gif_frames`, `pdf_print`).
+        extra_budget_s: Seconds added to the render budget for a capture that records over
+            time (a GIF's frames), so the budget keeps bounding the document's own loading.
     """
 
     width: int
@@ -211,6 +237,8 @@ class RenderJob:
     selector: str | None = None
     javascript: bool = False
     label: str | None = None
+    capture: Capture | None = None
+    extra_budget_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -347,6 +375,11 @@ class Renderer:
         self._background: set[asyncio.Task[None]] = set()
         self._slots: set[_Slot] = set()
         self._failed_fonts: set[tuple[str, str]] = set()  # (template, family) warned about
+
+    @property
+    def policy(self) -> NetworkPolicy:
+        """What pages may fetch (routes check URLs a request names against it up front)."""
+        return self._policy
 
     @property
     def started(self) -> bool:
@@ -606,8 +639,8 @@ class Renderer:
 
     def _budget(self, job: RenderJob) -> tuple[float, str]:
         if job.url is not None or self._card_timeout_s >= self._timeout_s:
-            return self._timeout_s, "ServerOptions.render_timeout_s"
-        return self._card_timeout_s, "ServerOptions.card_timeout_s"
+            return self._timeout_s + job.extra_budget_s, "ServerOptions.render_timeout_s"
+        return self._card_timeout_s + job.extra_budget_s, "ServerOptions.card_timeout_s"
 
     async def _render_watched(self, slot: _Slot, job: RenderJob) -> RenderOutput:
         """Run the render, ending it early when its page breaks a rule or its budget runs out."""
@@ -650,6 +683,16 @@ class Renderer:
         else:
             await self._load_html(slot, job, watch)
         clip = await self._clip(slot, job)
+        if job.capture is not None:
+            still = replace(job, format="png")
+            return await job.capture(
+                PageHandle(
+                    slot.page,
+                    slot.cdp,
+                    lambda function, *args: self._evaluate(slot, function, *args),
+                    lambda: self._screenshot(slot, still, clip),
+                )
+            )
         if job.format == "pdf":
             data = await self._pdf(slot, job)
         else:

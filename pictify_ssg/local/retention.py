@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from pictify_ssg.local.ids import iso
-from pictify_ssg.local.storage import CONTENT_TYPES, Storage, is_file_name
+from pictify_ssg.local.storage import CONTENT_TYPES, MEDIA_KINDS, Kind, Storage, is_file_name
 
 logger = logging.getLogger(__name__)
 
@@ -137,8 +137,15 @@ class Pruner:
 
     def _prune_images(self, cutoff: str, keep: set[str]) -> tuple[int, int]:
         images = files = 0
+        for kind in MEDIA_KINDS:
+            pruned = self._prune_media(kind, cutoff, keep)
+            images, files = images + pruned[0], files + pruned[1]
+        return images, files
+
+    def _prune_media(self, kind: Kind, cutoff: str, keep: set[str]) -> tuple[int, int]:
+        images = files = 0
         while not self._stopping.is_set():
-            rows = self._storage.expired("image", cutoff, CHUNK)
+            rows = self._storage.expired(kind, cutoff, CHUNK)
             due = []
             # Files first: a crash in between leaves a record without a file (pruned next
             # time), never a file nobody knows about. A file that cannot be deleted (in use,
@@ -152,7 +159,7 @@ class Pruner:
                     logger.debug("pictify local server: cannot delete %s yet: %s", doc_id, exc)
                     continue
                 due.append(doc_id)
-            removed = self._storage.delete_expired("image", due, cutoff)
+            removed = self._storage.delete_expired(kind, due, cutoff)
             images += removed
             if len(rows) < CHUNK or not removed:
                 break
@@ -172,8 +179,9 @@ class Pruner:
                 orphan = is_file_name(name.removesuffix(".part"))
             else:
                 # Anything not named like a rendered file is not ours: leave it alone.
-                orphan = is_file_name(name) and not self._storage.exists(
-                    "image", name.rsplit(".", 1)[0]
+                stem = name.rsplit(".", 1)[0]
+                orphan = is_file_name(name) and not any(
+                    self._storage.exists(kind, stem) for kind in MEDIA_KINDS
                 )
             if orphan:
                 try:

@@ -118,8 +118,8 @@ def _only(source: str) -> dict[str, Any]:
     return {"required": [source], "properties": {source: {"type": "string"}, **others}}
 
 
-class ImageRequest(_Body):
-    """``POST /image``: exactly one of ``html``, ``url``, ``template``."""
+class SourceBody(_Body):
+    """A body naming exactly one source: ``html``, ``url`` or a saved ``template``."""
 
     # The one-source rule of `_one_source`, stated in the JSON Schema too (for the OpenAPI
     # document, so clients and the fuzzer know it).
@@ -131,36 +131,51 @@ class ImageRequest(_Body):
     url: str | None = None
     template: str | None = None
     variables: dict[str, Any] = Field(default_factory=dict)
-    width: Dimension = 1280
-    height: Dimension = 720
     selector: Annotated[str, Field(min_length=1)] | None = None
-    file_extension: str = "png"
 
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value is not None:
-            parts = urlsplit(value)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ValueError("url must be an absolute http(s) URL")
-        return value
+        return check_http_url(value)
 
     @model_validator(mode="after")
-    def _one_source(self) -> ImageRequest:
+    def _one_source(self) -> SourceBody:
         given = [name for name in ("html", "url", "template") if getattr(self, name) is not None]
         if len(given) != 1:
             raise ValueError("exactly one of 'html', 'url' or 'template' is required")
         return self
 
+
+def check_http_url(value: str | None) -> str | None:
+    """``value`` when it is an absolute http(s) URL (or ``None``); a ValueError otherwise."""
+    if value is not None:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("url must be an absolute http(s) URL")
+    return value
+
+
+class ImageRequest(SourceBody):
+    """``POST /image``: exactly one of ``html``, ``url``, ``template``."""
+
+    width: Dimension = 1280
+    height: Dimension = 720
+    file_extension: str = "png"
+
     @property
     def output_format(self) -> Literal["png", "jpeg", "webp"]:
         """The output format; unknown extensions become PNG, as on the hosted API."""
-        ext = self.file_extension.lower()
-        if ext in ("jpg", "jpeg"):
-            return "jpeg"
-        if ext == "webp":
-            return "webp"
-        return "png"
+        return image_format(self.file_extension)
+
+
+def image_format(file_extension: str) -> Literal["png", "jpeg", "webp"]:
+    """The image format of a ``fileExtension``; unknown ones become PNG, as on the hosted API."""
+    ext = file_extension.lower()
+    if ext in ("jpg", "jpeg"):
+        return "jpeg"
+    if ext == "webp":
+        return "webp"
+    return "png"
 
 
 class RenderRequest(_Body):
@@ -173,6 +188,11 @@ class RenderRequest(_Body):
     height: Dimension | None = None
     layout: LayoutKey | None = None
     layouts: Annotated[list[LayoutKey], Field(min_length=1, max_length=MAX_LAYOUTS)] | None = None
+    # With format "pdf": one page per set (instead of `variables`) on `preset` paper.
+    variable_sets: (
+        Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_VARIABLE_SETS)] | None
+    ) = None
+    preset: Annotated[str, Field(min_length=1, max_length=40)] | None = None
 
 
 class BatchRequest(_Body):

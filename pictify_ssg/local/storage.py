@@ -50,7 +50,10 @@ from pictify_ssg.local.private_files import (
 
 logger = logging.getLogger(__name__)
 
-Kind = Literal["template", "image", "batch"]
+Kind = Literal["template", "image", "batch", "gif", "pdf"]
+
+MEDIA_KINDS: tuple[Kind, ...] = ("image", "gif", "pdf")
+"""Kinds whose records own a rendered file (retention deletes the two together)."""
 
 CONTENT_TYPES = {
     "png": "image/png",
@@ -58,10 +61,11 @@ CONTENT_TYPES = {
     "jpeg": "image/jpeg",
     "webp": "image/webp",
     "pdf": "application/pdf",
+    "gif": "image/gif",
 }
 """File extension -> content type, for everything the renderer writes."""
 
-_FILE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\.(png|jpg|jpeg|webp|pdf)$")
+_FILE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\.(png|jpg|jpeg|webp|pdf|gif)$")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

@@ -32,6 +32,10 @@ from pictify_ssg.client.exceptions import AuthenticationError, NotFoundError
 if TYPE_CHECKING:
     from pictify_ssg.local import LocalServer
 
+# The caller's http client keeps its own timeout (httpx's 5 s default would fail a GIF render
+# on a busy 2-core machine): generous, since only a hung server should hit it.
+HTTP_TIMEOUT = 120.0
+
 HTML = "<div style='width:320px;height:160px;background:#335'><h1>{{title}}</h1></div>"
 
 
@@ -48,7 +52,9 @@ class Live:
     ) -> Any:
         key = api_key or self.server.api_key
         if self.mode == "sync":
-            http = httpx.Client(event_hooks={"request": [self.requests.append]})
+            http = httpx.Client(
+                timeout=HTTP_TIMEOUT, event_hooks={"request": [self.requests.append]}
+            )
             with http, Pictify(key, base_url=self.server.base_url, http_client=http) as client:
                 result = fn(client)
                 return list(result) if collect else result
@@ -57,7 +63,7 @@ class Live:
             self.requests.append(request)
 
         async def main() -> Any:
-            http = httpx.AsyncClient(event_hooks={"request": [record]})
+            http = httpx.AsyncClient(timeout=HTTP_TIMEOUT, event_hooks={"request": [record]})
             async with (
                 http,
                 AsyncPictify(key, base_url=self.server.base_url, http_client=http) as client,

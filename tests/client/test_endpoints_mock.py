@@ -1,8 +1,9 @@
 """Every endpoint over ``httpx.MockTransport``: method, path, query, body casing, parsing.
 
-The core endpoints also run against the real local server in ``test_endpoints_local.py``;
-this table covers the shapes that server cannot produce (GIFs, PDFs, canvas, agent screenshots,
-webhook subscriptions, bindings) and pins the exact wire form of every call.
+The core endpoints also run against the real local server in ``test_endpoints_local.py``, and
+GIFs, PDFs and canvas renders in ``test_endpoints_local_media.py``; this table covers the shapes
+that server cannot produce (a successful agent screenshot, webhook subscriptions, bindings, the
+flat render answer of older docs...) and pins the exact wire form of every call.
 """
 
 from __future__ import annotations
@@ -20,9 +21,7 @@ from pictify_ssg.client import (
     Binding,
     BindingRefresh,
     Deleted,
-    Gif,
     ImageResult,
-    PdfResult,
     RenderResult,
     Template,
     TemplateVariables,
@@ -33,17 +32,6 @@ from pictify_ssg.client._model_base import PictifyModel
 from .conftest import BASE_URL, Recorder, Runner
 
 IMAGE = {"url": "https://cdn/i.png", "id": "IMG1", "createdAt": "2026-01-01T00:00:00Z"}
-GIF = {
-    "gif": {"url": "https://m/g.gif", "uid": "G1", "width": 400, "animationLength": 2000},
-    "_meta": {"processingTime": 5},
-}
-PDF = {
-    "success": True,
-    "url": "https://m/p.pdf",
-    "pageCount": 3,
-    "preset": "A4",
-    "pageSize": {"width": 595, "height": 842},
-}
 TEMPLATE = {
     "uid": "T1",
     "name": "Card",
@@ -148,25 +136,6 @@ CASES = [
         {"html": "<style>p{color:red}</style><p>x</p>"},
     ),
     Case(
-        "images.canvas",
-        lambda c: c.images.canvas(
-            fabric_js_data={"version": "5.3.0", "objects": []},
-            variables={"title": "T"},
-            width=1200,
-            height=630,
-        ),
-        IMAGE,
-        "POST",
-        "/image/canvas",
-        {
-            "fabricJSData": {"version": "5.3.0", "objects": []},
-            "variables": {"title": "T"},
-            "width": 1200,
-            "height": 630,
-        },
-        check=_is(ImageResult, url="https://cdn/i.png"),
-    ),
-    Case(
         "images.agent_screenshot",
         lambda c: c.images.agent_screenshot(prompt="pricing section"),
         {**IMAGE, "metadata": {"selector": ".pricing"}},
@@ -194,91 +163,6 @@ CASES = [
         "GET",
         "/image/IMG1",
         check=_is(ImageResult, id="IMG1"),
-    ),
-    # gifs
-    Case(
-        "gifs.create",
-        lambda c: c.gifs.create(
-            html="<div class=pulse>x</div>", width=400, height=400, quality="high"
-        ),
-        GIF,
-        "POST",
-        "/gif",
-        {"html": "<div class=pulse>x</div>", "width": 400, "height": 400, "quality": "high"},
-        check=_is(Gif, url="https://m/g.gif", uid="G1", animationLength=2000),
-    ),
-    Case(
-        "gifs.create template",
-        lambda c: c.gifs.create(template="T1", variables={"a": 1}, frames_per_second=10),
-        GIF,
-        "POST",
-        "/gif",
-        {"template": "T1", "variables": {"a": 1}, "framesPerSecond": 10},
-    ),
-    Case(
-        "gifs.capture",
-        lambda c: c.gifs.capture(
-            url="https://example.com/animated",
-            width=800,
-            height=600,
-            quality="high",
-            frame_duration_seconds=5,
-        ),
-        GIF,
-        "POST",
-        "/gif/capture",
-        {
-            "url": "https://example.com/animated",
-            "width": 800,
-            "height": 600,
-            "quality": "high",
-            "frameDurationSeconds": 5,
-        },
-        check=_is(Gif, url="https://m/g.gif"),
-    ),
-    Case(
-        "gifs.list",
-        lambda c: c.gifs.list(limit=5),
-        {"gifs": [GIF["gif"]], "pagination": {"total": 1, "hasMore": False}},
-        "GET",
-        "/gif",
-        query={"limit": "5", "offset": "0"},
-    ),
-    Case("gifs.get", lambda c: c.gifs.get("G1"), GIF, "GET", "/gif/G1", check=_is(Gif, uid="G1")),
-    # pdfs
-    Case(
-        "pdfs.render",
-        lambda c: c.pdfs.render(
-            template_uid="tmpl_invoice",
-            variables={"invoiceNumber": "INV-001", "line_items": []},
-            options={"preset": "A4", "margins": {"top": 40}, "print_background": True},
-        ),
-        PDF,
-        "POST",
-        "/pdf/render",
-        {
-            "templateUid": "tmpl_invoice",
-            "variables": {"invoiceNumber": "INV-001", "line_items": []},
-            "options": {"preset": "A4", "margins": {"top": 40}, "printBackground": True},
-        },
-        check=_is(PdfResult, url="https://m/p.pdf", pageCount=3, page_count=3),
-    ),
-    Case(
-        "pdfs.multi_page",
-        lambda c: c.pdfs.multi_page(
-            template_uid="tmpl_report",
-            variable_sets=[{"pageTitle": "A"}, {"pageTitle": "B"}],
-            options={"preset": "A4"},
-        ),
-        PDF,
-        "POST",
-        "/pdf/multi-page",
-        {
-            "templateUid": "tmpl_report",
-            "variableSets": [{"pageTitle": "A"}, {"pageTitle": "B"}],
-            "options": {"preset": "A4"},
-        },
-        check=_is(PdfResult, preset="A4"),
     ),
     # templates
     Case(
@@ -600,8 +484,10 @@ def test_endpoint(runner: Runner, case: Case) -> None:
 
 
 def test_every_resource_method_has_a_case() -> None:
-    covered = {c.id.split(" ")[0] for c in CASES}
+    from .test_endpoints_local_media import COVERED
     from .test_parity import PAIRS, _public_methods
+
+    covered = {c.id.split(" ")[0] for c in CASES} | COVERED
 
     expected = {
         f"{sync_cls.__name__.lower()}.{name}"

@@ -8,7 +8,7 @@ import httpx
 
 from pictify_ssg.local import LocalServer
 from pictify_ssg.local.openapi import openapi_document
-from pictify_ssg.local.routes import batches, docs, files, images, templates
+from pictify_ssg.local.routes import batches, canvas, docs, files, gifs, images, pdfs, templates
 
 
 def _routes() -> set[tuple[str, str]]:
@@ -16,7 +16,7 @@ def _routes() -> set[tuple[str, str]]:
     # matters (files, which clients may probe), so HEAD is left out of the comparison.
     return {
         (method.lower(), route.path)
-        for module in (batches, docs, files, images, templates)
+        for module in (batches, canvas, docs, files, gifs, images, pdfs, templates)
         for route in module.ROUTES
         for method in route.methods or ()
         if method != "HEAD"

@@ -364,3 +364,44 @@ def test_a_server_with_retention_stops_cleanly(tmp_path: Path) -> None:
 
     assert report.images == 0
     assert not server.running
+
+
+def test_gifs_and_pdfs_are_pruned_and_swept_like_images(
+    start_server: StartServer, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    server = start_server(data_dir=data_dir)
+    animated = "<style>p{animation:x .2s}@keyframes x{to{opacity:0}}</style><p>x</p>"
+    with client_for(server) as api:
+        uid = new_template(api)
+        old_gif, young_gif = (
+            api.post("/gif", json={"html": animated, "width": 20, "height": 10}).json()["gif"]
+            for _ in range(2)
+        )
+        old_pdf, young_pdf = (
+            api.post("/pdf/render", json={"templateUid": uid}).json() for _ in range(2)
+        )
+        backdate(data_dir, "gif", [old_gif["uid"]])
+        backdate(data_dir, "pdf", [old_pdf["id"]])
+        ancient = time.time() - 10 * 24 * 3600
+        for young in (young_gif, young_pdf):  # old files whose records are young stay
+            os.utime(data_dir / "files" / young["url"].rsplit("/", 1)[1], (ancient, ancient))
+        with contextlib.closing(sqlite3.connect(data_dir / "state.sqlite3", timeout=30)) as db:
+            db.execute("DELETE FROM meta")  # make the daily orphan sweep due
+            db.commit()
+
+        report = server.prune()
+
+        statuses = [
+            api.get(f"/gif/{old_gif['uid']}").status_code,
+            api.get(f"/pdf/{old_pdf['id']}").status_code,
+            api.get(f"/gif/{young_gif['uid']}").status_code,
+            api.get(f"/pdf/{young_pdf['id']}").status_code,
+        ]
+    assert (report.images, report.files) == (2, 2)
+    assert statuses == [404, 404, 200, 200]
+    assert [httpx.get(r["url"]).status_code for r in (old_gif, old_pdf)] == [404, 404]
+    assert [httpx.get(r["url"]).headers["content-type"] for r in (young_gif, young_pdf)] == [
+        "image/gif",
+        "application/pdf",
+    ]

@@ -11,12 +11,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from pictify_ssg.local.errors import ApiError, not_found
+from pictify_ssg.local.pdf_renders import template_pdf
 from pictify_ssg.local.publish import produce
 from pictify_ssg.local.queries import int_param
 from pictify_ssg.local.renderer import RenderJob
 from pictify_ssg.local.schemas import RenderRequest, TemplateCreate, TemplateUpdate, parse_body
 from pictify_ssg.local.state import ServerState, get_state
 from pictify_ssg.local.templates import (
+    FilledTemplate,
     create_template,
     fill,
     layout_names,
@@ -124,33 +126,20 @@ async def render(request: Request) -> JSONResponse:
     # size is worse than an error, and `layouts` is checked the same way.
     requested = requested_layouts(doc, body.layout, body.layouts, partial=True)
     known = layout_names(doc)
-    fmt = "jpeg" if body.format in ("jpg", "jpeg") else body.format
     errors = [{"layout": key, "error": "Layout not found"} for key in requested if key not in known]
     filled = [
         fill(doc, body.variables, layout=key, width=body.width, height=body.height)
         for key in requested
         if key in known
     ]
-    records = await asyncio.gather(
-        *(
-            produce(
-                state,
-                RenderJob(
-                    width=item.width,
-                    height=item.height,
-                    format=fmt,  # type: ignore[arg-type]
-                    html=item.html,
-                    quality=body.quality,
-                    javascript=bool(doc.get("jsEnabled")),
-                    label=doc.get("name") or doc["uid"],
-                ),
-                format_label=body.format,
-                request=request,
-                extra={"templateUid": doc["uid"], "source": "template", "layout": item.layout},
-            )
-            for item in filled
+    if body.format == "pdf":
+        records = await asyncio.gather(
+            *(template_pdf(state, request, doc, body, item) for item in filled)
         )
-    )
+    else:
+        records = await asyncio.gather(
+            *(_image(state, request, doc, body, item) for item in filled)
+        )
     results = [
         {
             "layout": item.layout,
@@ -161,6 +150,7 @@ async def render(request: Request) -> JSONResponse:
             "format": body.format,
             "id": record["id"],
             "createdAt": record["createdAt"],
+            **({"pageCount": record["pageCount"]} if "pageCount" in record else {}),
         }
         for item, record in zip(filled, records, strict=True)
     ]
@@ -173,6 +163,31 @@ async def render(request: Request) -> JSONResponse:
             "totalErrors": len(errors),
             "templateUid": doc["uid"],
         },
+    )
+
+
+async def _image(
+    state: ServerState,
+    request: Request,
+    doc: dict[str, Any],
+    body: RenderRequest,
+    item: FilledTemplate,
+) -> dict[str, Any]:
+    fmt = "jpeg" if body.format in ("jpg", "jpeg") else body.format
+    return await produce(
+        state,
+        RenderJob(
+            width=item.width,
+            height=item.height,
+            format=fmt,  # type: ignore[arg-type]
+            html=item.html,
+            quality=body.quality,
+            javascript=bool(doc.get("jsEnabled")),
+            label=doc.get("name") or doc["uid"],
+        ),
+        format_label=body.format,
+        request=request,
+        extra={"templateUid": doc["uid"], "source": "template", "layout": item.layout},
     )
 
 
