@@ -14,6 +14,7 @@ connect error, connect or pool timeout          retry         retry (never sent)
 503 with ``Retry-After``                        retry         retry (refused)
 dropped connection, read/write timeout          retry         **no**
 500, 502, 504, other 5xx, 503 without it        retry         **no**
+501, 505, any body with ``"retriable": false``  no            no
 429 quota, 402, other 4xx                       no            no
 ==============================================  ============  ===================
 
@@ -42,6 +43,16 @@ from .exceptions import (
 )
 
 RETRYABLE_STATUSES = frozenset({408, 429})
+
+#: Server errors that say the server will never do this request (501 Not Implemented, 505
+#: HTTP Version Not Supported): repeating it cannot help.
+PERMANENT_5XX = frozenset({501, 505})
+
+
+def refused_for_good(error: PictifyError) -> bool:
+    """True when the server said no and that asking again will not change it: a 501 or 505,
+    or a body with ``"retriable": false`` (the error bodies of Pictify-compatible servers)."""
+    return (error.status or 0) in PERMANENT_5XX or error.body.get("retriable") is False
 
 
 class RetryDecision(NamedTuple):
@@ -129,7 +140,7 @@ def outcome_unknown(error: PictifyError) -> bool:
     status = error.status or 0
     if status == 503 and server_wait(error) is not None:
         return False
-    return status >= 500
+    return status >= 500 and status not in PERMANENT_5XX
 
 
 def unsafe_to_repeat(error: PictifyError) -> bool:
@@ -185,6 +196,8 @@ class RetryPolicy:
             return RetryDecision(False, reason="quota exceeded")
         status = error.status or 0
         transport = isinstance(error, APIConnectionError)
+        if refused_for_good(error):
+            return RetryDecision(False, reason=f"HTTP {status}: the server will not do this")
         if not (transport or status in RETRYABLE_STATUSES or status >= 500):
             return RetryDecision(False, reason=f"HTTP {status} is not retryable")
         if unsafe_to_repeat(error):

@@ -105,8 +105,12 @@ class PictifyError(Exception):
     @property
     def retryable(self) -> bool:
         """Whether the same call may succeed later (service trouble, rate limits, timeouts);
-        ``False`` when only a change by the user helps (key, plan, request content)."""
-        return self.kind in ("service", "transient")
+        ``False`` when only a change by the user helps (key, plan, request content), or when
+        the server said it will never do this request (a 501, a body saying
+        ``"retriable": false``)."""
+        from ._retry import refused_for_good
+
+        return self.kind in ("service", "transient") and not refused_for_good(self)
 
     @property
     def status_code(self) -> int | None:

@@ -325,8 +325,11 @@ def test_canvas_draws_fabric_objects(live: Live) -> None:
 
 def test_agent_screenshot_is_not_available_locally(live: Live) -> None:
     with pytest.raises(ServerError) as info:
-        live.run(lambda c: c.images.agent_screenshot(prompt="the pricing table", max_retries=0))
+        live.run(lambda c: c.images.agent_screenshot(prompt="the pricing table"))
     live.check("POST", "/image/agent-screenshot", {"prompt": "the pricing table"})
+    # Sent once: a 501 (and a body saying "retriable": false) is never retried.
+    assert len(live.requests) == 1
+    assert not info.value.retryable
     assert info.value.status == 501
     assert info.value.code == "AGENT_SCREENSHOT_UNSUPPORTED"
     assert "hosted Pictify API" in info.value.message
