@@ -25,11 +25,11 @@ from pictify_ssg.local.errors import ApiError, unauthorized
 from pictify_ssg.local.faults import FaultInjector
 from pictify_ssg.local.idempotency import IdempotencyStore
 from pictify_ssg.local.ratelimit import RateLimiter
-from pictify_ssg.local.state import ServerState
+from pictify_ssg.local.state import ACCOUNT_KEY, ServerState
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_PREFIXES = ("/files/", "/health", "/openapi.json")
+PUBLIC_PREFIXES = ("/files/", "/b/", "/health", "/openapi.json")
 #: Requests that make (and, on the hosted API, bill) images: the ones a late answer targets.
 RENDER_ROUTES = frozenset(
     {"POST /templates/{uid}/render", "POST /templates/{uid}/batch-render", "POST /image"}
@@ -76,6 +76,8 @@ class Gateway:
         if caller is None:
             await unauthorized()(scope, receive, send)
             return
+        # Webhook subscriptions and bindings belong to the key that made them.
+        scope.setdefault("state", {})[ACCOUNT_KEY] = caller
         decision = self.limiter.hit(caller) if self.limiter else None
         send = _with_headers(send, decision.headers()) if decision else send
         if decision is not None and not decision.allowed:

@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from pictify_ssg.local import render_events
 from pictify_ssg.local.errors import ApiError
 from pictify_ssg.local.ids import new_uid, now_iso
 from pictify_ssg.local.renderer import RenderError, RenderJob
@@ -26,6 +27,7 @@ async def produce(
     format_label: str | None = None,
     request: Request | None = None,
     extra: dict[str, Any] | None = None,
+    account: str | None = None,
 ) -> dict[str, Any]:
     """Render ``job``, store the file and its image record.
 
@@ -35,6 +37,7 @@ async def produce(
         format_label: The format name to report (``jpg`` when the caller asked for ``jpg``).
         request: The request being served (only for the URL root before the server knows it).
         extra: More fields for the image record (``templateUid``, ``source``...).
+        account: Whose webhooks hear of the render (default: the key that sent ``request``).
 
     Returns:
         The image record: ``id``, ``url``, ``width``, ``height``, ``format``, ``size``,
@@ -46,6 +49,14 @@ async def produce(
     try:
         output = await state.renderer.render(job)
     except RenderError as exc:
+        render_events.failed(
+            state,
+            render_events.account_of(request, account),
+            extra or {},
+            error=exc.message,
+            code=exc.code,
+            image_format=job.format,
+        )
         raise render_failure(exc) from None
     uid = new_uid()
     name = f"{uid}.{_EXTENSIONS[output.format]}"
@@ -67,4 +78,5 @@ async def produce(
         "file": name,
     }
     state.storage.put("image", uid, record, created)
+    render_events.completed(state, render_events.account_of(request, account), record)
     return record

@@ -50,7 +50,7 @@ from pictify_ssg.local.private_files import (
 
 logger = logging.getLogger(__name__)
 
-Kind = Literal["template", "image", "batch"]
+Kind = Literal["template", "image", "batch", "subscription", "binding"]
 
 CONTENT_TYPES = {
     "png": "image/png",
