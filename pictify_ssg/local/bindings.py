@@ -109,11 +109,15 @@ class BindingManager:
         """Apply a partial update; a change to what the image shows makes it due."""
         changed = False
         for name in _EDITABLE:
-            if name in body.model_fields_set and getattr(body, name) is not None:
-                key = BindingUpdate.model_fields[name].alias or name
-                value = getattr(body, name)
-                doc[key] = dict(value) if isinstance(value, dict) else _dump(value)
-                changed = changed or name != "name"
+            value = getattr(body, name)
+            if value is None:
+                continue
+            key = BindingUpdate.model_fields[name].alias or name
+            if isinstance(value, (str, dict)):
+                doc[key] = value if isinstance(value, str) else dict(value)
+            else:
+                doc[key] = _dump(value)
+            changed = changed or name != "name"
         if body.status is not None:
             self.set_status(doc, body.status)
         if changed:

@@ -4,9 +4,10 @@ idempotency.
 Order matters and mirrors a hosted gateway: count the request, refuse a body declared too large
 (413) and count the bytes of any other as they arrive, reject bad keys (401), apply
 the rate limit (429), inject faults (latency and jitter, 503, 429, dropped connection, a render
-answered late), then replay or run the request. Files, the health check and the OpenAPI
-document skip everything but counting and the body limit: card URLs must be fetchable without
-a key, like a CDN URL.
+answered late), then replay or run the request. Files, binding images (``/b/``), the health
+check and the OpenAPI document skip everything but counting and the body limit: card URLs must
+be fetchable without a key, like a CDN URL. Authenticated requests carry their account (a
+digest of the key) in ``scope["state"]``, so subscriptions and bindings stay with their key.
 """
 
 from __future__ import annotations

@@ -264,3 +264,19 @@ def test_static_source_and_unknown_template(api: httpx.Client, template_uid: str
     api.delete(f"/bindings/{created.json()['binding']['uid']}")
     missing = api.post("/bindings", json={**body, "templateId": "NOPE000000"})
     assert missing.status_code == 404
+
+
+def test_an_edit_renders_again_on_the_next_request(
+    api: httpx.Client, make_binding: MakeBinding, loopback: Loopback
+) -> None:
+    loopback.payload = {"title": "T", "other": "O"}
+    binding = make_binding(refreshPolicy={"type": "manual"})
+    renamed = api.put(f"/bindings/{binding['uid']}", json={"name": "Renamed"}).json()["binding"]
+    assert renamed["name"] == "Renamed"
+    _image(binding)
+    assert len(loopback.received("/data")) == 1  # a new name changes no pixel
+    edited = api.put(f"/bindings/{binding['uid']}", json={"mapping": {"title": "$.other"}})
+    assert edited.json()["binding"]["mapping"] == {"title": "$.other"}
+    _image(binding)
+    assert len(loopback.received("/data")) == 2
+    assert _get(api, binding["uid"])["lastVariables"] == {"title": "O"}
