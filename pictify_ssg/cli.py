@@ -108,6 +108,18 @@ def add_serve(subparsers: Subparsers) -> None:
             "addresses, the cloud metadata address included; only for trusted callers"
         ),
     )
+    network.add_argument(
+        "--outbound-host",
+        dest="outbound_hosts",
+        action="append",
+        default=None,
+        metavar="HOST",
+        help=(
+            "a host webhook deliveries and binding data sources may call, e.g. 127.0.0.1 or "
+            "*.example.com, or * for any public address; repeatable (default: none, such URLs "
+            "are refused; $PICTIFY_LOCAL_OUTBOUND_HOSTS takes a comma-separated list)"
+        ),
+    )
     behaviour = parser.add_argument_group("optional behaviours (off by default)")
     behaviour.add_argument(
         "--idempotency", action="store_true", default=None, help="replay Idempotency-Key POSTs"
@@ -195,6 +207,7 @@ def _serve(args: argparse.Namespace) -> int:
     overrides["retention_hours"] = args.retention_hours
     overrides["card_hosts"] = tuple(args.card_hosts) if args.card_hosts else None
     overrides["allow_private_network"] = args.allow_private_network
+    overrides["outbound_hosts"] = tuple(args.outbound_hosts) if args.outbound_hosts else None
     try:
         options = ServerOptions.from_env(**overrides)
     except ValueError as exc:

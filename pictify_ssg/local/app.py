@@ -13,12 +13,25 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from pictify_ssg.local.batches import BatchManager
+from pictify_ssg.local.bindings import BindingManager
 from pictify_ssg.local.errors import ApiError, internal_error
 from pictify_ssg.local.gateway import Gateway
 from pictify_ssg.local.retention import Maintenance, Pruner
-from pictify_ssg.local.routes import batches, canvas, docs, files, gifs, images, pdfs, templates
+from pictify_ssg.local.routes import (
+    batches,
+    bindings,
+    canvas,
+    docs,
+    files,
+    gifs,
+    images,
+    pdfs,
+    templates,
+    webhooks,
+)
 from pictify_ssg.local.shield import ErrorShield
 from pictify_ssg.local.state import ServerState
+from pictify_ssg.local.webhook_delivery import WebhookDispatcher
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +52,11 @@ def build_app(state: ServerState) -> ASGIApp:
         finally:
             await state.maintenance.stop()
             await state.batches.close()
+            # After the batches: their last items may still have announced renders.
+            if state.bindings is not None:
+                await state.bindings.close()
+            if state.webhooks is not None:
+                await state.webhooks.close()
             state.batches.owner.unregister()
             await state.renderer.close()
 
@@ -47,6 +65,8 @@ def build_app(state: ServerState) -> ASGIApp:
             *batches.ROUTES,
             *templates.ROUTES,
             *canvas.ROUTES,
+            *webhooks.ROUTES,
+            *bindings.ROUTES,
             *images.ROUTES,
             *gifs.ROUTES,
             *pdfs.ROUTES,
@@ -63,6 +83,8 @@ def build_app(state: ServerState) -> ASGIApp:
     app.state.pictify = state
     gateway = Gateway(app, app.router, state)
     state.batches = BatchManager(state, gateway.faults)
+    state.webhooks = WebhookDispatcher(state)
+    state.bindings = BindingManager(state)
     state.maintenance = Maintenance(
         Pruner(state.storage, state.options.retention_hours),
         state.batches.recover,

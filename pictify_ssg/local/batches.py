@@ -21,6 +21,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from pictify_ssg.local import render_events
 from pictify_ssg.local.errors import ApiError
 from pictify_ssg.local.faults import FaultInjector
 from pictify_ssg.local.ids import iso, new_batch_id, now_iso
@@ -28,7 +29,7 @@ from pictify_ssg.local.ownership import STALE_BATCH_HOURS, Owner, owner_gone
 from pictify_ssg.local.publish import produce
 from pictify_ssg.local.renderer import RenderJob
 from pictify_ssg.local.schemas import BatchRequest
-from pictify_ssg.local.state import ServerState
+from pictify_ssg.local.state import ServerState, request_account
 from pictify_ssg.local.templates import fill, requested_layouts
 
 logger = logging.getLogger(__name__)
@@ -211,7 +212,7 @@ class BatchManager:
                     if doc["status"] == "cancelled":
                         return
                 item = await self._item(
-                    template, body, layouts, request, sequence, index, variables
+                    template, body, layouts, request, (doc["batchId"], sequence), index, variables
                 )
                 doc["items"][str(index)] = item
                 doc["completedItems" if item["success"] else "failedItems"] += 1
@@ -242,13 +243,29 @@ class BatchManager:
         body: BatchRequest,
         layouts: list[str],
         request: Request,
-        sequence: int,
+        batch: tuple[str, int],
         index: int,
         variables: dict[str, Any],
     ) -> dict[str, Any]:
         item: dict[str, Any] = {"index": index, "success": False, "variables": list(variables)}
+        batch_id, sequence = batch
+        # On the image records and so in the render.completed / render.failed webhooks.
+        context = {
+            "templateUid": template["uid"],
+            "source": "batch",
+            "batchId": batch_id,
+            "index": index,
+        }
         if self._faults.batch_item_fails(sequence, index):
             item["error"] = "Injected failure (batch_item_failure_rate)"
+            render_events.failed(
+                self._state,
+                request_account(request),
+                context,
+                error=item["error"],
+                code="INJECTED_FAULT",
+                image_format=body.format,
+            )
             return item
         fmt = "jpeg" if body.format in ("jpg", "jpeg") else body.format
         images = []
@@ -270,7 +287,7 @@ class BatchManager:
                     job,
                     format_label=body.format,
                     request=request,
-                    extra={"templateUid": template["uid"], "source": "batch"},
+                    extra={**context, "layout": layout},
                 )
                 images.append({"layout": layout, **_public(record)})
         except ApiError as exc:

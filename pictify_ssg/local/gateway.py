@@ -4,9 +4,10 @@ idempotency.
 Order matters and mirrors a hosted gateway: count the request, refuse a body declared too large
 (413) and count the bytes of any other as they arrive, reject bad keys (401), apply
 the rate limit (429), inject faults (latency and jitter, 503, 429, dropped connection, a render
-answered late), then replay or run the request. Files, the health check and the OpenAPI
-document skip everything but counting and the body limit: card URLs must be fetchable without
-a key, like a CDN URL.
+answered late), then replay or run the request. Files, binding images (``/b/``), the health
+check and the OpenAPI document skip everything but counting and the body limit: card URLs must
+be fetchable without a key, like a CDN URL. Authenticated requests carry their account (a
+digest of the key) in ``scope["state"]``, so subscriptions and bindings stay with their key.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from pictify_ssg.local.errors import ApiError, unauthorized
 from pictify_ssg.local.faults import FaultInjector
 from pictify_ssg.local.idempotency import IdempotencyStore
 from pictify_ssg.local.ratelimit import RateLimiter
-from pictify_ssg.local.state import ServerState
+from pictify_ssg.local.state import ACCOUNT_KEY, ServerState
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_PREFIXES = ("/files/", "/health", "/openapi.json")
+PUBLIC_PREFIXES = ("/files/", "/b/", "/health", "/openapi.json")
 #: Requests that make (and, on the hosted API, bill) images: the ones a late answer targets.
 RENDER_ROUTES = frozenset(
     {
@@ -85,6 +86,8 @@ class Gateway:
         if caller is None:
             await unauthorized()(scope, receive, send)
             return
+        # Webhook subscriptions and bindings belong to the key that made them.
+        scope.setdefault("state", {})[ACCOUNT_KEY] = caller
         decision = self.limiter.hit(caller) if self.limiter else None
         send = _with_headers(send, decision.headers()) if decision else send
         if decision is not None and not decision.allowed:

@@ -26,6 +26,12 @@ from pictify_ssg.local.schemas import (
     TemplateCreate,
     TemplateUpdate,
 )
+from pictify_ssg.local.schemas_integrations import (
+    BindingCreate,
+    BindingUpdate,
+    SubscriptionCreate,
+    SubscriptionUpdate,
+)
 from pictify_ssg.local.storage import CONTENT_TYPES
 
 OPENAPI_VERSION: Final = "3.1.0"
@@ -38,6 +44,10 @@ _REQUEST_MODELS: tuple[type[BaseModel], ...] = (
     RenderRequest,
     BatchRequest,
     ImageRequest,
+    SubscriptionCreate,
+    SubscriptionUpdate,
+    BindingCreate,
+    BindingUpdate,
 )
 
 
@@ -230,8 +240,9 @@ _RESPONSE_SCHEMAS: Final[dict[str, Schema]] = {
 
 # Why each error status can happen; an operation lists the ones that apply to it.
 _ERRORS: Final[dict[str, str]] = {
-    "400": "The body is not JSON or holds unpaired surrogates (`INVALID_JSON`), or nests "
-    "deeper than 64 levels (`JSON_TOO_DEEP`).",
+    "400": "The body is not JSON or holds unpaired surrogates (`INVALID_JSON`), nests "
+    "deeper than 64 levels (`JSON_TOO_DEEP`), or names a webhook target or data source the "
+    "server may not call (`URL_NOT_ALLOWED`, see `ServerOptions.outbound_hosts`).",
     "401": "Missing or unknown Bearer key.",
     "404": "Unknown resource (`*_NOT_FOUND`) or route (`NOT_FOUND`).",
     "405": "The path, once decoded, names a route without this method (`METHOD_NOT_ALLOWED`).",
@@ -460,7 +471,8 @@ def _request_schemas(extra: tuple[type[BaseModel], ...]) -> dict[str, Schema]:
 
 @functools.lru_cache(maxsize=1)
 def _document() -> Schema:
-    # Imported here: the media part builds on this module's helpers.
+    # Imported here: these modules build their operations with the helpers above.
+    from pictify_ssg.local import openapi_integrations as integrations
     from pictify_ssg.local import openapi_media
 
     return {
@@ -471,13 +483,14 @@ def _document() -> Schema:
             "description": "A Pictify-compatible API rendering with a local Chromium.",
         },
         "security": [{"bearerAuth": []}],
-        "paths": {**_paths(), **openapi_media.paths()},
+        "paths": {**_paths(), **openapi_media.paths(), **integrations.paths()},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
             "schemas": {
                 **_request_schemas(openapi_media.REQUEST_MODELS),
                 **_RESPONSE_SCHEMAS,
                 **openapi_media.RESPONSE_SCHEMAS,
+                **integrations.RESPONSE_SCHEMAS,
             },
         },
     }

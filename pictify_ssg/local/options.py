@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pictify_ssg.local.network_policy import normalise_host_pattern
+from pictify_ssg.local.outbound_policy import normalise_outbound_host
 
 CaptureMode = Literal["fast", "default"]
 """How screenshots are taken.
@@ -84,6 +85,20 @@ class ServerOptions:
             and fonts, the screenshot); a card over it fails with 422 ``RENDER_TIMEOUT`` and
             its page is replaced. Capped by ``render_timeout_s``, which stays the budget for
             URL screenshots.
+        outbound_hosts: Hosts the server itself may send requests to: webhook deliveries
+            (``targetUrl``) and binding data sources (``dataSource.url``). These URLs come from
+            the API key holder (the operator), not from page authors, so a listed host is
+            reached whatever it resolves to, loopback and private addresses included; exact
+            names or IP addresses (``127.0.0.1``, ``hooks.example.com``), ``*.example.com``
+            wildcards (subdomains only), or ``*`` for any host whose every address is public.
+            Empty (the default): every such URL is refused with 400 naming the field, so a
+            server never calls out unless its operator says where. Environment:
+            comma-separated ``PICTIFY_LOCAL_OUTBOUND_HOSTS``.
+        outbound_timeout_s: Budget for one webhook delivery attempt or one data-source fetch.
+        webhook_retry_delays_s: Pauses before the 2nd, 3rd... attempt of a failed delivery
+            (its length is the number of retries). Default: 1, 2, 4... 256 s (10 attempts).
+        webhook_failure_limit: Consecutive failed attempts after which a subscription is
+            marked ``failed`` and gets nothing more until it is resumed.
     """
 
     rate_limit_per_minute: int | None = None
@@ -113,6 +128,11 @@ class ServerOptions:
     card_hosts: tuple[str, ...] = ()
     allow_private_network: bool = False
     card_timeout_s: float = 10.0
+    # --- Outbound requests of the server itself: webhook deliveries, binding data sources. ---
+    outbound_hosts: tuple[str, ...] = ()
+    outbound_timeout_s: float = 10.0
+    webhook_retry_delays_s: tuple[float, ...] = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+    webhook_failure_limit: int = 10
 
     def __post_init__(self) -> None:
         rates = ("error_rate", "throttle_rate", "drop_rate", "batch_item_failure_rate")
@@ -143,6 +163,22 @@ class ServerOptions:
         # Kept normalised (lower case, IDNA, no trailing dot); a bad entry raises ValueError.
         normalised = tuple(dict.fromkeys(normalise_host_pattern(h) for h in self.card_hosts))
         object.__setattr__(self, "card_hosts", normalised)
+        self._check_outbound()
+
+    def _check_outbound(self) -> None:
+        for name in ("outbound_hosts", "webhook_retry_delays_s"):
+            if isinstance(getattr(self, name), str):
+                raise ValueError(f"ServerOptions.{name} must be a tuple, not a str")
+        hosts = tuple(dict.fromkeys(normalise_outbound_host(h) for h in self.outbound_hosts))
+        object.__setattr__(self, "outbound_hosts", hosts)
+        delays = tuple(float(d) for d in self.webhook_retry_delays_s)
+        if any(not d >= 0 for d in delays):
+            raise ValueError("ServerOptions.webhook_retry_delays_s must not be negative")
+        object.__setattr__(self, "webhook_retry_delays_s", delays)
+        if not self.outbound_timeout_s > 0 or self.webhook_failure_limit < 1:
+            raise ValueError(
+                "ServerOptions.outbound_timeout_s and webhook_failure_limit must be positive"
+            )
 
     @property
     def faults_enabled(self) -> bool:
@@ -229,6 +265,8 @@ def _parse(name: str, annotation: str, raw: str) -> object:
             return float(raw)
         if annotation.startswith("tuple[str"):
             return tuple(part.strip() for part in raw.split(",") if part.strip())
+        if annotation.startswith("tuple[float"):
+            return tuple(float(part) for part in raw.split(",") if part.strip())
     except ValueError:
         raise ValueError(f"PICTIFY_LOCAL_{name.upper()}: cannot parse {raw!r}") from None
     return raw

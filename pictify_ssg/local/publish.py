@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from pictify_ssg.local import render_events
 from pictify_ssg.local.errors import ApiError
 from pictify_ssg.local.ids import new_uid, now_iso
 from pictify_ssg.local.renderer import RenderError, RenderJob
@@ -28,6 +29,7 @@ async def produce(
     request: Request | None = None,
     extra: dict[str, Any] | None = None,
     kind: Kind = "image",
+    account: str | None = None,
 ) -> dict[str, Any]:
     """Render ``job``, store the file and its image record.
 
@@ -38,6 +40,7 @@ async def produce(
         request: The request being served (only for the URL root before the server knows it).
         extra: More fields for the image record (``templateUid``, ``source``...).
         kind: Where the record is kept (``gif`` and ``pdf`` have lists of their own).
+        account: Whose webhooks hear of the render (default: the key that sent ``request``).
 
     Returns:
         The image record: ``id``, ``url``, ``width``, ``height``, ``format``, ``size``,
@@ -49,6 +52,14 @@ async def produce(
     try:
         output = await state.renderer.render(job)
     except RenderError as exc:
+        render_events.failed(
+            state,
+            render_events.account_of(request, account),
+            extra or {},
+            error=exc.message,
+            code=exc.code,
+            image_format=job.format,
+        )
         raise render_failure(exc) from None
     uid = new_uid()
     name = f"{uid}.{_EXTENSIONS[output.format]}"
@@ -70,4 +81,5 @@ async def produce(
         "file": name,
     }
     state.storage.put(kind, uid, record, created)
+    render_events.completed(state, render_events.account_of(request, account), record)
     return record

@@ -15,7 +15,9 @@ from pictify_ssg.local.storage import Storage
 
 if TYPE_CHECKING:
     from pictify_ssg.local.batches import BatchManager
+    from pictify_ssg.local.bindings import BindingManager
     from pictify_ssg.local.retention import Maintenance
+    from pictify_ssg.local.webhook_delivery import WebhookDispatcher
 
 DropConnection = Callable[[dict[str, Any]], bool]
 """Closes the TCP connection of an ASGI scope without a response; ``True`` when it did."""
@@ -36,6 +38,8 @@ class ServerState:
         drop_connection: Set by the lifecycle that owns the sockets (used by fault injection).
         batches: The batch runner (set when the app is built).
         maintenance: Orphaned-batch recovery and retention pruning (set when the app is built).
+        webhooks: Sends events to webhook subscriptions (set when the app is built).
+        bindings: Fetches, renders and serves bindings (set when the app is built).
     """
 
     storage: Storage
@@ -47,6 +51,8 @@ class ServerState:
     drop_connection: DropConnection | None = None
     batches: BatchManager | None = None
     maintenance: Maintenance | None = None
+    webhooks: WebhookDispatcher | None = None
+    bindings: BindingManager | None = None
 
     def file_url(self, name: str, request: Request | None = None) -> str:
         """The absolute URL a rendered file is served at."""
@@ -59,3 +65,12 @@ def get_state(request: Request) -> ServerState:
     state = request.app.state.pictify
     assert isinstance(state, ServerState)
     return state
+
+
+ACCOUNT_KEY = "pictify_account"
+"""Where the gateway puts the caller's account (a digest of its API key) in ``scope["state"]``."""
+
+
+def request_account(request: Request) -> str:
+    """The account (a non-secret digest of the API key) that sent ``request``; ``""`` if none."""
+    return str(request.scope.get("state", {}).get(ACCOUNT_KEY, ""))

@@ -50,7 +50,7 @@ from pictify_ssg.local.private_files import (
 
 logger = logging.getLogger(__name__)
 
-Kind = Literal["template", "image", "batch", "gif", "pdf"]
+Kind = Literal["template", "image", "batch", "gif", "pdf", "subscription", "binding"]
 
 MEDIA_KINDS: tuple[Kind, ...] = ("image", "gif", "pdf")
 """Kinds whose records own a rendered file (retention deletes the two together)."""

@@ -5,13 +5,18 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
 from pictify_ssg.client import AsyncPictify, Pictify
+
+from .loopback import Loopback
+
+if TYPE_CHECKING:
+    from pictify_ssg.local import LocalServer
 
 API_KEY = "pk_test_SECRET_KEY_123"
 BASE_URL = "https://api.test"
@@ -117,3 +122,41 @@ class Runner:
 def runner(request: pytest.FixtureRequest) -> Runner:
     """The scenario runner, once per client flavour."""
     return Runner(request.param)
+
+
+HOOKS_KEY = "hooks-key-one"
+OTHER_KEY = "hooks-key-two"
+
+
+@pytest.fixture(scope="session")
+def hooks_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    """A local server that may call 127.0.0.1 (webhooks, data sources), with fast retries.
+
+    Two keys, to check that subscriptions and bindings stay with the key that made them.
+    """
+    from pictify_ssg.local import LocalServer, ServerOptions
+
+    options = ServerOptions(
+        browsers=1,
+        outbound_hosts=("127.0.0.1",),
+        webhook_retry_delays_s=(0.05, 0.05),
+        webhook_failure_limit=3,
+        # Longer than any test waits, so a receiver that hangs stays hanging until released.
+        outbound_timeout_s=120,
+    )
+    with LocalServer(
+        data_dir=tmp_path_factory.mktemp("hooks-server"),
+        options=options,
+        api_keys=[HOOKS_KEY, OTHER_KEY],
+    ) as server:
+        # Start Chromium now: the recorders' clients keep httpx's 5 s default timeout.
+        with Pictify(HOOKS_KEY, base_url=server.base_url, timeout=120) as client:
+            client.images.create(html="<p>warm</p>", width=20, height=10)
+        yield server
+
+
+@pytest.fixture
+def loopback() -> Iterator[Loopback]:
+    """A recording HTTP server on 127.0.0.1 (webhook receiver and data source)."""
+    with Loopback().running() as server:
+        yield server

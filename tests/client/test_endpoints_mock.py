@@ -1,9 +1,10 @@
 """Every endpoint over ``httpx.MockTransport``: method, path, query, body casing, parsing.
 
-The core endpoints also run against the real local server in ``test_endpoints_local.py``, and
-GIFs, PDFs and canvas renders in ``test_endpoints_local_media.py``; this table covers the shapes
-that server cannot produce (a successful agent screenshot, webhook subscriptions, bindings, the
-flat render answer of older docs...) and pins the exact wire form of every call.
+The core endpoints also run against the real local server in ``test_endpoints_local.py``,
+GIFs, PDFs and canvas renders in ``test_endpoints_local_media.py``, webhook subscriptions
+and bindings in ``test_endpoints_local_hooks.py``; this table covers the shapes that server
+cannot produce (a successful agent screenshot, the flat render answer of older docs...) and
+pins the exact wire form of every call.
 """
 
 from __future__ import annotations
@@ -18,14 +19,11 @@ import pytest
 from pictify_ssg.client import (
     BatchJob,
     BatchResults,
-    Binding,
-    BindingRefresh,
     Deleted,
     ImageResult,
     RenderResult,
     Template,
     TemplateVariables,
-    WebhookSubscription,
 )
 from pictify_ssg.client._model_base import PictifyModel
 
@@ -41,8 +39,6 @@ TEMPLATE = {
     "variables": ["title"],
     "updatedAt": "2026-01-02",
 }
-SUB = {"uid": "W1", "event": "render.completed", "targetUrl": "https://me/hook", "status": "active"}
-BINDING = {"uid": "B1", "templateId": "T1", "renderUrl": "https://r/B1.png", "status": "active"}
 RENDER = {
     "results": [
         {
@@ -324,142 +320,6 @@ CASES = [
         "/templates/batch/BATCH1/cancel",
         check=_is(BatchJob, status="cancelled"),
     ),
-    # webhook subscriptions
-    Case(
-        "webhooks.list",
-        lambda c: c.webhooks.list(status="active", event="render.completed"),
-        {"subscriptions": [SUB], "pagination": {"page": 1, "hasNext": False}},
-        "GET",
-        "/webhook-subscriptions",
-        query={"page": "1", "status": "active", "event": "render.completed"},
-        check=lambda page: page["subscriptions"][0].uid == "W1",
-    ),
-    Case(
-        "webhooks.create",
-        lambda c: c.webhooks.create(
-            event="render.completed", target_url="https://me/hook", filters={"template_id": "T1"}
-        ),
-        {"subscription": {**SUB, "secret": "whsec_1"}},
-        "POST",
-        "/webhook-subscriptions",
-        {
-            "event": "render.completed",
-            "targetUrl": "https://me/hook",
-            "filters": {"templateId": "T1"},
-        },
-        check=_is(WebhookSubscription, secret="whsec_1", targetUrl="https://me/hook"),
-        status=201,
-    ),
-    Case(
-        "webhooks.get",
-        lambda c: c.webhooks.get("W1"),
-        {"subscription": SUB},
-        "GET",
-        "/webhook-subscriptions/W1",
-        check=_is(WebhookSubscription, uid="W1", secret=None),
-    ),
-    Case(
-        "webhooks.update",
-        lambda c: c.webhooks.update("W1", target_url="https://me/new", status="paused"),
-        {"subscription": {**SUB, "status": "paused"}},
-        "PUT",
-        "/webhook-subscriptions/W1",
-        {"targetUrl": "https://me/new", "status": "paused"},
-        check=_is(WebhookSubscription, status="paused"),
-    ),
-    Case(
-        "webhooks.delete",
-        lambda c: c.webhooks.delete("W1"),
-        {"deleted": True},
-        "DELETE",
-        "/webhook-subscriptions/W1",
-        check=_is(Deleted, deleted=True),
-    ),
-    Case(
-        "webhooks.pause",
-        lambda c: c.webhooks.pause("W1"),
-        {"subscription": {**SUB, "status": "paused"}},
-        "POST",
-        "/webhook-subscriptions/W1/pause",
-        check=_is(WebhookSubscription, status="paused"),
-    ),
-    Case(
-        "webhooks.resume",
-        lambda c: c.webhooks.resume("W1"),
-        {"subscription": SUB},
-        "POST",
-        "/webhook-subscriptions/W1/resume",
-        check=_is(WebhookSubscription, status="active"),
-    ),
-    # bindings
-    Case(
-        "bindings.list",
-        lambda c: c.bindings.list(template_uid="T1", limit=5),
-        {"bindings": [BINDING], "pagination": {"page": 1, "hasNext": False}},
-        "GET",
-        "/bindings",
-        query={"page": "1", "limit": "5", "templateId": "T1"},
-        check=lambda page: page["bindings"][0]["imageUrl"] == "https://r/B1.png",
-    ),
-    Case(
-        "bindings.create",
-        lambda c: c.bindings.create(
-            name="GitHub Stats",
-            template_uid="tmpl_github",
-            data_url="https://api.github.com/repos/a/b",
-            data_mapping={"stars": "stargazers_count"},
-            schedule="0 * * * *",
-        ),
-        {"binding": BINDING},
-        "POST",
-        "/bindings",
-        {
-            "name": "GitHub Stats",
-            "templateId": "tmpl_github",
-            "dataSource": {
-                "type": "http",
-                "url": "https://api.github.com/repos/a/b",
-                "method": "GET",
-            },
-            "mapping": {"stars": "$.stargazers_count"},
-            "refreshPolicy": {"type": "ttl", "ttlSeconds": 3600},
-        },
-        check=_is(Binding, imageUrl="https://r/B1.png", uid="B1"),
-        status=201,
-    ),
-    Case(
-        "bindings.get",
-        lambda c: c.bindings.get("B1"),
-        {"binding": BINDING},
-        "GET",
-        "/bindings/B1",
-        check=_is(Binding, template_uid="T1"),
-    ),
-    Case(
-        "bindings.update",
-        lambda c: c.bindings.update("B1", status="paused", schedule=300),
-        {"binding": {**BINDING, "status": "paused"}},
-        "PUT",
-        "/bindings/B1",
-        {"refreshPolicy": {"type": "ttl", "ttlSeconds": 300}, "status": "paused"},
-        check=_is(Binding, status="paused"),
-    ),
-    Case(
-        "bindings.delete",
-        lambda c: c.bindings.delete("B1"),
-        {"message": "deleted"},
-        "DELETE",
-        "/bindings/B1",
-        check=_is(Deleted),
-    ),
-    Case(
-        "bindings.refresh",
-        lambda c: c.bindings.refresh("B1"),
-        {"status": "refreshing", "imageUrl": "https://r/B1.png"},
-        "POST",
-        "/bindings/B1/refresh",
-        check=_is(BindingRefresh, status="refreshing", imageUrl="https://r/B1.png"),
-    ),
 ]
 
 
@@ -484,10 +344,11 @@ def test_endpoint(runner: Runner, case: Case) -> None:
 
 
 def test_every_resource_method_has_a_case() -> None:
-    from .test_endpoints_local_media import COVERED
+    from .test_endpoints_local_hooks import COVERED as HOOKS_COVERED
+    from .test_endpoints_local_media import COVERED as MEDIA_COVERED
     from .test_parity import PAIRS, _public_methods
 
-    covered = {c.id.split(" ")[0] for c in CASES} | COVERED
+    covered = {c.id.split(" ")[0] for c in CASES} | MEDIA_COVERED | HOOKS_COVERED
 
     expected = {
         f"{sync_cls.__name__.lower()}.{name}"

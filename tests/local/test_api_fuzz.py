@@ -64,6 +64,7 @@ RENDERING = {
     "POST /gif/capture",
     "POST /pdf/render",
     "POST /pdf/multi-page",
+    "POST /bindings/{uid}/refresh",
 }
 RENDER_EXAMPLES = 12
 """Fewer for the operations that start Chromium renders (about 0.1-1 s each)."""
@@ -107,7 +108,9 @@ class Target:
 @pytest.fixture(scope="module")
 def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
     data_dir: Path = tmp_path_factory.mktemp("fuzz")
-    options = ServerOptions(browsers=1, render_timeout_s=10)
+    # The server may call itself (a binding's data source, a webhook target) and nothing
+    # else: any URL the generator makes up is refused with a 400 before anything is sent.
+    options = ServerOptions(browsers=1, render_timeout_s=10, outbound_hosts=("127.0.0.1",))
     with LocalServer(data_dir=data_dir, options=options) as server, requests.Session() as session:
         ids = _real_resources(server)
         schema = schemathesis.openapi.from_url(f"{server.base_url}/openapi.json", timeout=30)
@@ -115,7 +118,8 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
 
 
 def _real_resources(server: LocalServer) -> dict[str, str]:
-    """A template (with a layout), a rendered file and a batch to point path parameters at."""
+    """A template (with a layout), a rendered file, a batch, a webhook subscription and a
+    binding to point path parameters at."""
     headers = {"Authorization": f"Bearer {server.api_key}"}
     with httpx.Client(base_url=server.base_url, headers=headers, timeout=60) as api:
         template = api.post(
@@ -136,6 +140,19 @@ def _real_resources(server: LocalServer) -> dict[str, str]:
             json={"html": ANIMATED, "width": 20, "height": 10, "quality": "low"},
         ).json()["gif"]
         pdf = api.post("/pdf/render", json={"templateUid": template["uid"]}).json()
+        # binding.failed is rare, so the fuzz's renders do not queue deliveries to /health.
+        subscription = api.post(
+            "/webhook-subscriptions",
+            json={"event": "binding.failed", "targetUrl": f"{server.base_url}/health"},
+        ).json()["subscription"]
+        binding = api.post(
+            "/bindings",
+            json={
+                "templateId": template["uid"],
+                "dataSource": {"type": "http", "url": f"{server.base_url}/health"},
+                "mapping": {"title": "$.status"},
+            },
+        ).json()["binding"]
     return {
         "/templates/{uid}": template["uid"],
         "/image/{uid}": image["id"],
@@ -143,6 +160,9 @@ def _real_resources(server: LocalServer) -> dict[str, str]:
         "/pdf/{uid}": pdf["id"],
         "/files/{name}": image["url"].rsplit("/", 1)[1],
         "/templates/batch/{batch_id}": batch["batchId"],
+        "/webhook-subscriptions/{uid}": subscription["uid"],
+        "/bindings/{uid}": binding["uid"],
+        "/b/{name}": binding["renderUrl"].rsplit("/", 1)[1],
     }
 
 

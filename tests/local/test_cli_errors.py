@@ -136,9 +136,10 @@ def _answers(url: str) -> bool:
     return True
 
 
-def test_a_bad_card_host_exits_2_and_names_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flag", ["--card-host", "--outbound-host"])
+def test_a_bad_host_exits_2_and_names_it(tmp_path: Path, flag: str) -> None:
     result = run_serve(
-        tmp_path, "--data-dir", str(tmp_path / "data"), "--card-host", "https://cdn.example/x"
+        tmp_path, "--data-dir", str(tmp_path / "data"), flag, "https://cdn.example/x"
     )
 
     assert result.returncode == 2

@@ -8,7 +8,18 @@ import httpx
 
 from pictify_ssg.local import LocalServer
 from pictify_ssg.local.openapi import openapi_document
-from pictify_ssg.local.routes import batches, canvas, docs, files, gifs, images, pdfs, templates
+from pictify_ssg.local.routes import (
+    batches,
+    bindings,
+    canvas,
+    docs,
+    files,
+    gifs,
+    images,
+    pdfs,
+    templates,
+    webhooks,
+)
 
 
 def _routes() -> set[tuple[str, str]]:
@@ -16,7 +27,18 @@ def _routes() -> set[tuple[str, str]]:
     # matters (files, which clients may probe), so HEAD is left out of the comparison.
     return {
         (method.lower(), route.path)
-        for module in (batches, canvas, docs, files, gifs, images, pdfs, templates)
+        for module in (
+            batches,
+            bindings,
+            canvas,
+            docs,
+            files,
+            gifs,
+            images,
+            pdfs,
+            templates,
+            webhooks,
+        )
         for route in module.ROUTES
         for method in route.methods or ()
         if method != "HEAD"
@@ -65,7 +87,7 @@ def test_public_routes_need_no_key_and_the_rest_do() -> None:
         if operation.get("security") == []
     }
 
-    assert public == {"/health", "/openapi.json", "/files/{name}"}
+    assert public == {"/health", "/openapi.json", "/files/{name}", "/b/{name}"}
     assert document["security"] == [{"bearerAuth": []}]
     render = document["paths"]["/templates/{uid}/render"]["post"]["responses"]
     assert render["401"]["content"]["application/json"]["schema"] == {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import math
 from typing import Any
 
 from starlette.requests import Request
@@ -11,9 +10,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from pictify_ssg.local.errors import ApiError, not_found
+from pictify_ssg.local.paging import page_of
 from pictify_ssg.local.pdf_renders import template_pdf
 from pictify_ssg.local.publish import produce
-from pictify_ssg.local.queries import int_param
 from pictify_ssg.local.renderer import RenderJob
 from pictify_ssg.local.schemas import RenderRequest, TemplateCreate, TemplateUpdate, parse_body
 from pictify_ssg.local.state import ServerState, get_state
@@ -40,8 +39,6 @@ def load_template(state: ServerState, uid: str) -> dict[str, Any]:
 async def list_templates(request: Request) -> JSONResponse:
     """``GET /templates?page=&limit=&sort=&outputFormat=``."""
     state = get_state(request)
-    page = int_param(request, "page", 1, minimum=1)
-    limit = int_param(request, "limit", 12, minimum=1, maximum=100)
     sort = request.query_params.get("sort", "newest")
     if sort not in _SORTS:
         raise ApiError(422, f"sort must be one of {sorted(_SORTS)}", "VALIDATION_ERROR", errors=[])
@@ -53,22 +50,7 @@ async def list_templates(request: Request) -> JSONResponse:
         docs.reverse()
     elif sort == "name":
         docs.sort(key=lambda d: str(d.get("name", "")).lower())
-    total = len(docs)
-    pages = max(1, math.ceil(total / limit))
-    chunk = docs[(page - 1) * limit : page * limit]
-    return JSONResponse(
-        {
-            "templates": chunk,
-            "pagination": {
-                "page": page,
-                "limit": limit,
-                "total": total,
-                "totalPages": pages,
-                "hasNext": page < pages,
-                "hasPrev": page > 1,
-            },
-        }
-    )
+    return JSONResponse(page_of(request, docs, "templates", default_limit=12))
 
 
 async def create(request: Request) -> JSONResponse:
