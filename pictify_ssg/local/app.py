@@ -12,11 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from pictify_ssg.local.batches import BatchManager
-from pictify_ssg.local.bindings import BindingManager
 from pictify_ssg.local.errors import ApiError, internal_error
 from pictify_ssg.local.gateway import Gateway
-from pictify_ssg.local.retention import Maintenance, Pruner
 from pictify_ssg.local.routes import (
     batches,
     bindings,
@@ -31,7 +28,6 @@ from pictify_ssg.local.routes import (
 )
 from pictify_ssg.local.shield import ErrorShield
 from pictify_ssg.local.state import ServerState
-from pictify_ssg.local.webhook_delivery import WebhookDispatcher
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +37,6 @@ def build_app(state: ServerState) -> ASGIApp:
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        assert state.batches is not None
-        assert state.maintenance is not None
         state.batches.owner.register()
         # Synchronous (an indexed lookup), so results polled right after start-up are final.
         state.batches.recover()
@@ -53,10 +47,8 @@ def build_app(state: ServerState) -> ASGIApp:
             await state.maintenance.stop()
             await state.batches.close()
             # After the batches: their last items may still have announced renders.
-            if state.bindings is not None:
-                await state.bindings.close()
-            if state.webhooks is not None:
-                await state.webhooks.close()
+            await state.bindings.close()
+            await state.webhooks.close()
             state.batches.owner.unregister()
             await state.renderer.close()
 
@@ -81,16 +73,7 @@ def build_app(state: ServerState) -> ASGIApp:
         lifespan=lifespan,
     )
     app.state.pictify = state
-    gateway = Gateway(app, app.router, state)
-    state.batches = BatchManager(state, gateway.faults)
-    state.webhooks = WebhookDispatcher(state)
-    state.bindings = BindingManager(state)
-    state.maintenance = Maintenance(
-        Pruner(state.storage, state.options.retention_hours),
-        state.batches.recover,
-        state.options.prune_interval_s,
-    )
-    return ErrorShield(gateway)
+    return ErrorShield(Gateway(app, app.router, state))
 
 
 async def _api_error(_: Request, exc: Exception) -> Response:

@@ -22,9 +22,10 @@ from typing import Any
 from starlette.requests import Request
 
 from pictify_ssg.local import render_events
+from pictify_ssg.local.batch_records import INTERRUPTED, BatchItem, BatchRecord
 from pictify_ssg.local.errors import ApiError
 from pictify_ssg.local.faults import FaultInjector
-from pictify_ssg.local.ids import iso, new_batch_id, now_iso
+from pictify_ssg.local.ids import iso, new_batch_id
 from pictify_ssg.local.ownership import STALE_BATCH_HOURS, Owner, owner_gone
 from pictify_ssg.local.publish import produce
 from pictify_ssg.local.renderer import RenderJob
@@ -33,10 +34,6 @@ from pictify_ssg.local.state import ServerState, request_account
 from pictify_ssg.local.templates import fill, requested_layouts
 
 logger = logging.getLogger(__name__)
-
-TERMINAL = frozenset({"completed", "partial", "failed", "cancelled"})
-_URL_FIELDS = ("url", "width", "height", "id", "format", "images")
-INTERRUPTED = "Interrupted: the server stopped or restarted before the batch finished"
 
 
 class BatchManager:
@@ -56,7 +53,7 @@ class BatchManager:
         self.owner = owner or Owner.new()
         # Only running batches live here; finished ones are read back from storage, so a long
         # `pictify-ssg serve` does not keep every batch in memory and pruned ones are gone.
-        self._docs: dict[str, dict[str, Any]] = {}
+        self._running: dict[str, BatchRecord] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._sequence = 0
 
@@ -74,22 +71,19 @@ class BatchManager:
         """
         stale_before = iso((now or datetime.now(timezone.utc)) - timedelta(hours=STALE_BATCH_HOURS))
         failed = 0
-        for doc in self._state.storage.open_documents("batch"):
-            owner = doc.get("owner")
-            if isinstance(owner, Mapping) and owner.get("instance") == self.owner.instance:
+        for row in self._state.storage.open_documents("batch"):
+            batch = BatchRecord.from_row(row)
+            if batch.owner.get("instance") == self.owner.instance:
                 continue
-            stale = str(doc.get("createdAt", "")) < stale_before
-            if doc.get("status") in TERMINAL or stale or owner_gone(owner):
-                self._interrupt(doc)
+            if batch.terminal or batch.created_at < stale_before or owner_gone(batch.owner):
+                self._interrupt(batch)
                 failed += 1
         return failed
 
-    def _interrupt(self, doc: dict[str, Any]) -> None:
-        if doc.get("status") not in TERMINAL:
-            doc["status"] = "failed"
-            doc["completedAt"] = now_iso()
-            doc["error"] = INTERRUPTED
-        self._save(doc)
+    def _interrupt(self, batch: BatchRecord) -> None:
+        if not batch.terminal:
+            batch.fail(INTERRUPTED)
+        self._save(batch)
 
     def submit(
         self, template: Mapping[str, Any], body: BatchRequest, request: Request
@@ -105,89 +99,73 @@ class BatchManager:
         """
         layouts = requested_layouts(template, body.layout, body.layouts, partial=False)
         self._sequence += 1
-        now = now_iso()
-        doc: dict[str, Any] = {
-            "batchId": new_batch_id(),
-            "templateUid": template["uid"],
-            "status": "pending",
-            "totalItems": len(body.variable_sets),
-            "completedItems": 0,
-            "failedItems": 0,
-            "items": {},
-            "format": body.format,
-            "concurrency": body.concurrency,
-            "createdAt": now,
-            "startedAt": None,
-            "completedAt": None,
-            "owner": self.owner.to_doc(),
-        }
-        self._docs[doc["batchId"]] = doc
-        self._save(doc)
-        task = asyncio.get_running_loop().create_task(
-            self._run(doc, dict(template), body, layouts, request, self._sequence)
+        batch = BatchRecord(
+            batch_id=new_batch_id(),
+            template_uid=str(template["uid"]),
+            total_items=len(body.variable_sets),
+            format=body.format,
+            concurrency=body.concurrency,
+            owner=self.owner.to_doc(),
         )
-        self._tasks[doc["batchId"]] = task
-        task.add_done_callback(lambda _: self._forget(doc["batchId"]))
-        return {
-            "batchId": doc["batchId"],
-            "id": doc["batchId"],
-            "status": "pending",
-            "totalItems": doc["totalItems"],
-            "templateUid": template["uid"],
-            "createdAt": now,
-            "message": f"Batch accepted: {doc['totalItems']} item(s) queued",
-        }
+        self._running[batch.batch_id] = batch
+        self._save(batch)
+        task = asyncio.get_running_loop().create_task(
+            self._run(batch, dict(template), body, layouts, request, self._sequence)
+        )
+        self._tasks[batch.batch_id] = task
+        task.add_done_callback(lambda _: self._forget(batch.batch_id))
+        return batch.accepted()
 
     def results(self, batch_id: str) -> dict[str, Any] | None:
         """The wire body of ``GET /templates/batch/{id}/results``, or ``None`` when unknown."""
-        doc = self._docs.get(batch_id) or self._state.storage.get("batch", batch_id)
-        return None if doc is None else self._wire(doc)
+        batch = self._find(batch_id)
+        if batch is None:
+            return None
+        return batch.results(with_urls=self._state.options.batch_item_urls)
 
     def cancel(self, batch_id: str) -> dict[str, Any] | None:
         """Cancel a batch; finished items keep their results. ``None`` when unknown."""
-        doc = self._docs.get(batch_id) or self._state.storage.get("batch", batch_id)
-        if doc is None:
+        batch = self._find(batch_id)
+        if batch is None:
             return None
-        if doc["status"] in TERMINAL:
-            message = f"Batch already {doc['status']}"
+        if batch.terminal:
+            message = f"Batch already {batch.status}"
         else:
-            doc["status"] = "cancelled"
-            doc["completedAt"] = now_iso()
-            self._save(doc)
+            batch.cancel()
+            self._save(batch)
             message = "Batch cancelled"
-        done = doc["completedItems"] + doc["failedItems"]
-        return {
-            "batchId": batch_id,
-            "status": doc["status"],
-            "message": message,
-            "completedItems": doc["completedItems"],
-            "failedItems": doc["failedItems"],
-            "cancelledItems": doc["totalItems"] - done if doc["status"] == "cancelled" else 0,
-        }
+        return batch.cancelled(message)
 
     async def close(self) -> None:
         """Stop every running batch and store it as failed (finished items keep results)."""
         tasks = list(self._tasks.values())
-        docs = list(self._docs.values())
+        running = list(self._running.values())
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        for doc in docs:
-            if doc["status"] not in TERMINAL:
-                self._interrupt(doc)
-        self._docs.clear()
+        for batch in running:
+            if not batch.terminal:
+                self._interrupt(batch)
+        self._running.clear()
+
+    def _find(self, batch_id: str) -> BatchRecord | None:
+        running = self._running.get(batch_id)
+        if running is not None:
+            return running
+        row = self._state.storage.get("batch", batch_id)
+        return None if row is None else BatchRecord.from_row(row)
 
     def _forget(self, batch_id: str) -> None:
         self._tasks.pop(batch_id, None)
-        doc = self._docs.get(batch_id)
-        if doc is not None and doc["status"] in TERMINAL:
-            del self._docs[batch_id]
+        batch = self._running.get(batch_id)
+        if batch is not None and batch.terminal:
+            del self._running[batch_id]
 
     async def _run(
         self,
-        doc: dict[str, Any],
+        batch: BatchRecord,
         template: dict[str, Any],
         body: BatchRequest,
         layouts: list[str],
@@ -196,46 +174,39 @@ class BatchManager:
     ) -> None:
         # Yield once so the 202 (status "pending") is sent before any work starts.
         await asyncio.sleep(0)
-        if doc["status"] == "cancelled":
+        if batch.is_cancelled():
             return
-        doc["status"] = "processing"
-        doc["startedAt"] = now_iso()
-        self._save(doc)
+        batch.start()
+        self._save(batch)
         limit = asyncio.Semaphore(body.concurrency)
+        delay_s = self._state.options.batch_item_delay_ms / 1000
 
         async def one(index: int, variables: dict[str, Any]) -> None:
             async with limit:
-                if doc["status"] == "cancelled":
+                if batch.is_cancelled():
                     return
-                if self._state.options.batch_item_delay_ms:
-                    await asyncio.sleep(self._state.options.batch_item_delay_ms / 1000)
-                    if doc["status"] == "cancelled":
+                if delay_s:
+                    await asyncio.sleep(delay_s)
+                    if batch.is_cancelled():
                         return
                 item = await self._item(
-                    template, body, layouts, request, (doc["batchId"], sequence), index, variables
+                    template, body, layouts, request, (batch.batch_id, sequence), index, variables
                 )
-                doc["items"][str(index)] = item
-                doc["completedItems" if item["success"] else "failedItems"] += 1
-                self._save(doc)
+                batch.record(item)
+                self._save(batch)
 
         try:
             await asyncio.gather(*(one(i, v) for i, v in enumerate(body.variable_sets)))
         except Exception:
             # A bug, not a bad item (those are recorded per item): fail the batch visibly
             # instead of leaving it "processing" forever.
-            logger.exception("batch %s failed", doc["batchId"])
-            doc["status"] = "failed"
-            doc["error"] = "Internal error while rendering the batch"
-            doc["completedAt"] = now_iso()
-            self._save(doc)
+            logger.exception("batch %s failed", batch.batch_id)
+            batch.fail("Internal error while rendering the batch")
+            self._save(batch)
             return
-        if doc["status"] != "cancelled":
-            failed, total = doc["failedItems"], doc["totalItems"]
-            doc["status"] = (
-                "completed" if not failed else "failed" if failed == total else "partial"
-            )
-            doc["completedAt"] = now_iso()
-            self._save(doc)
+        if not batch.is_cancelled():
+            batch.finish()
+            self._save(batch)
 
     async def _item(
         self,
@@ -246,8 +217,8 @@ class BatchManager:
         batch: tuple[str, int],
         index: int,
         variables: dict[str, Any],
-    ) -> dict[str, Any]:
-        item: dict[str, Any] = {"index": index, "success": False, "variables": list(variables)}
+    ) -> BatchItem:
+        names = tuple(variables)
         batch_id, sequence = batch
         # On the image records and so in the render.completed / render.failed webhooks.
         context = {
@@ -257,18 +228,18 @@ class BatchManager:
             "index": index,
         }
         if self._faults.batch_item_fails(sequence, index):
-            item["error"] = "Injected failure (batch_item_failure_rate)"
+            error = "Injected failure (batch_item_failure_rate)"
             render_events.failed(
                 self._state,
                 request_account(request),
                 context,
-                error=item["error"],
+                error=error,
                 code="INJECTED_FAULT",
                 image_format=body.format,
             )
-            return item
+            return BatchItem(index, names, error=error)
         fmt = "jpeg" if body.format in ("jpg", "jpeg") else body.format
-        images = []
+        images: list[dict[str, Any]] = []
         try:
             # `layouts` were checked against the template (a copy taken at submit) already.
             for layout in layouts:
@@ -291,45 +262,17 @@ class BatchManager:
                 )
                 images.append({"layout": layout, **_public(record)})
         except ApiError as exc:
-            item["error"] = exc.message
-            return item
-        item["success"] = True
-        item.update(images[0])
-        del item["layout"]
-        if body.layouts:
-            item["images"] = images
-        return item
-
-    def _wire(self, doc: Mapping[str, Any]) -> dict[str, Any]:
-        items = [doc["items"][key] for key in sorted(doc["items"], key=int)]
-        if not self._state.options.batch_item_urls:
-            items = [{k: v for k, v in item.items() if k not in _URL_FIELDS} for item in items]
-        done = doc["completedItems"] + doc["failedItems"]
-        total = doc["totalItems"]
-        body = {
-            key: doc[key]
-            for key in ("batchId", "templateUid", "status", "totalItems", "completedItems")
-        }
-        body.update(
-            failedItems=doc["failedItems"],
-            progress=round(100 * done / total) if total else 100,
-            results=items,
-            errors=[item for item in items if not item["success"]],
-            createdAt=doc["createdAt"],
-            startedAt=doc["startedAt"],
-            completedAt=doc["completedAt"],
+            return BatchItem(index, names, error=exc.message)
+        return BatchItem(
+            index,
+            names,
+            image=_public(images[0]),
+            images=tuple(images) if body.layouts else None,
         )
-        if "error" in doc:
-            body["error"] = doc["error"]
-        return body
 
-    def _save(self, doc: Mapping[str, Any]) -> None:
+    def _save(self, batch: BatchRecord) -> None:
         self._state.storage.put(
-            "batch",
-            doc["batchId"],
-            dict(doc),
-            doc["createdAt"],
-            unfinished=doc["status"] not in TERMINAL,
+            "batch", batch.batch_id, batch.to_row(), batch.created_at, unfinished=not batch.terminal
         )
 
 

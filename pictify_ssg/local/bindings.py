@@ -308,10 +308,9 @@ class BindingManager:
         }
 
     def _emit(self, doc: Mapping[str, Any], event: str, data: dict[str, Any]) -> None:
-        if self._state.webhooks is not None:
-            base = {"bindingId": doc["uid"], "templateId": doc["templateId"]}
-            base["templateUid"] = doc["templateId"]
-            self._state.webhooks.emit(str(doc["account"]), event, {**base, **data})
+        base = {"bindingId": doc["uid"], "templateId": doc["templateId"]}
+        base["templateUid"] = doc["templateId"]
+        self._state.webhooks.emit(str(doc["account"]), event, {**base, **data})
 
 
 def _source_failed(message: str) -> ApiError:

@@ -23,7 +23,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pictify_ssg.local.body_limit import declared_too_large, limit_body
 from pictify_ssg.local.errors import ApiError, unauthorized
-from pictify_ssg.local.faults import FaultInjector
 from pictify_ssg.local.idempotency import IdempotencyStore
 from pictify_ssg.local.ratelimit import RateLimiter
 from pictify_ssg.local.state import ACCOUNT_KEY, ServerState
@@ -63,7 +62,7 @@ class Gateway:
         self.limiter = (
             RateLimiter(options.rate_limit_per_minute) if options.rate_limit_per_minute else None
         )
-        self.faults = FaultInjector(options)
+        self.faults = state.faults
         self.idempotency = IdempotencyStore() if options.idempotency else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -70,7 +70,7 @@ async def produce(
     created = now_iso()
     record: dict[str, Any] = {
         "id": uid,
-        "url": state.file_url(name, request),
+        "url": state.file_url(name),
         "width": output.width,
         "height": output.height,
         "format": format_label or output.format,

@@ -30,8 +30,6 @@ def account_of(request: Request | None, account: str | None) -> str:
 
 def completed(state: ServerState, account: str, record: Mapping[str, Any]) -> None:
     """Emit ``render.completed`` for a stored image record."""
-    if state.webhooks is None:
-        return
     data: dict[str, Any] = {"type": "pdf" if record.get("format") == "pdf" else "image"}
     data.update({new: record[old] for old, new in _RENAMED.items() if old in record})
     data.update({key: record[key] for key in _COPIED if key in record})
@@ -51,8 +49,6 @@ def failed(
     image_format: str,
 ) -> None:
     """Emit ``render.failed`` with the render's context (``extra`` of `produce`)."""
-    if state.webhooks is None:
-        return
     data: dict[str, Any] = {"type": "pdf" if image_format == "pdf" else "image"}
     for key in _CONTEXT:
         if key in context:

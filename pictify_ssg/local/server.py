@@ -58,6 +58,7 @@ class _Runtime:
         port: int,
         options: ServerOptions,
         log_config: dict[str, Any] | None,
+        stats: ServerStats | None = None,
     ) -> None:
         keys = [key for key in (api_keys or ()) if key]
         if api_keys is not None and not keys:
@@ -69,24 +70,6 @@ class _Runtime:
         self.storage = Storage(
             Path(data_dir) if data_dir is not None else default_data_dir(),
             Path(files_dir) if files_dir is not None else None,
-        )
-        self.state = ServerState(
-            storage=self.storage,
-            renderer=Renderer(
-                browsers=options.browsers,
-                pages_per_browser=options.pages_per_browser,
-                capture=options.capture,
-                timeout_s=options.render_timeout_s,
-                card_timeout_s=options.card_timeout_s,
-                executable=executable,
-                policy=NetworkPolicy(
-                    card_hosts=options.card_hosts,
-                    allow_private_network=options.allow_private_network,
-                ),
-            ),
-            options=options,
-            stats=ServerStats(),
-            api_keys=frozenset(keys or [self.api_key]),
         )
         # Binding here (not in uvicorn) makes port 0 resolve before anyone needs the URL.
         self.socket = socket.socket(
@@ -102,7 +85,26 @@ class _Runtime:
         bound_address, bound_port = self.socket.getsockname()[:2]
         url_host = f"[{host}]" if ":" in host else host
         self.base_url = f"http://{url_host}:{bound_port}"
-        self.state.base_url = self.base_url
+        self.state = ServerState(
+            storage=self.storage,
+            renderer=Renderer(
+                browsers=options.browsers,
+                pages_per_browser=options.pages_per_browser,
+                capture=options.capture,
+                timeout_s=options.render_timeout_s,
+                card_timeout_s=options.card_timeout_s,
+                executable=executable,
+                policy=NetworkPolicy(
+                    card_hosts=options.card_hosts,
+                    allow_private_network=options.allow_private_network,
+                ),
+            ),
+            options=options,
+            stats=stats if stats is not None else ServerStats(),
+            api_keys=frozenset(keys or [self.api_key]),
+            base_url=self.base_url,
+            drop_connection=self._drop_connection,
+        )
         # Judged on the address really bound, so a host name resolving to a LAN address warns.
         if not is_loopback(bound_address):
             logger.warning(exposure_warning(self.base_url))
@@ -118,7 +120,6 @@ class _Runtime:
                 timeout_graceful_shutdown=5,
             )
         )
-        self.state.drop_connection = self._drop_connection
 
     def _drop_connection(self, scope: dict[str, Any]) -> bool:
         client = scope.get("client")
@@ -247,8 +248,8 @@ class LocalServer:
             port=self._port,
             options=self.options,
             log_config=None,
+            stats=self.stats,
         )
-        runtime.state.stats = self.stats
         self._runtime = runtime
         self._failure = None
         self._thread = threading.Thread(

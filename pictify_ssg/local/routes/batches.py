@@ -14,9 +14,7 @@ from pictify_ssg.local.state import get_state
 
 
 def _manager(request: Request) -> BatchManager:
-    manager = get_state(request).batches
-    assert manager is not None
-    return manager
+    return get_state(request).batches
 
 
 async def submit(request: Request) -> JSONResponse:

@@ -23,9 +23,7 @@ _STATUSES = ("active", "paused", "error")
 
 
 def _manager(request: Request) -> BindingManager:
-    manager = get_state(request).bindings
-    assert manager is not None
-    return manager
+    return get_state(request).bindings
 
 
 def _load(request: Request) -> dict[str, object]:
