@@ -16,7 +16,7 @@ import httpx
 from httpx._client import UseClientDefault  # httpx exports the value, not its type
 
 from ._config import REDACTED, USER_AGENT, ClientConfig, default_timeout, redact
-from ._errors import make_status_error
+from ._error_mapping import make_status_error
 from ._options import RequestOptions
 from ._rate_limit import RateLimitInfo, parse_rate_limit
 from ._request import Endpoint, PreparedRequest, prepare

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple, Protocol
 import httpx
 
 from ._effects import Effect
-from ._errors import make_status_error
+from ._error_mapping import make_status_error
 from ._retry_after import retry_after_seconds
 from .exceptions import (
     APIConnectionError,

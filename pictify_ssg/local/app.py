@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from pictify_ssg.local.errors import ApiError, internal_error
+from pictify_ssg.local.api_errors import ApiError, internal_error
 from pictify_ssg.local.gateway import Gateway
 from pictify_ssg.local.routes import (
     batches,

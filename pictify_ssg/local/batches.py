@@ -22,16 +22,16 @@ from typing import Any
 from starlette.requests import Request
 
 from pictify_ssg.local import render_events
+from pictify_ssg.local.api_errors import ApiError
 from pictify_ssg.local.batch_records import INTERRUPTED, BatchItem, BatchRecord
-from pictify_ssg.local.errors import ApiError
 from pictify_ssg.local.faults import FaultInjector
 from pictify_ssg.local.ids import iso, new_batch_id
 from pictify_ssg.local.ownership import STALE_BATCH_HOURS, Owner, owner_gone
-from pictify_ssg.local.publish import produce
+from pictify_ssg.local.render_records import produce
 from pictify_ssg.local.renderer import RenderJob
 from pictify_ssg.local.schemas import BatchRequest
 from pictify_ssg.local.state import ServerState, request_account
-from pictify_ssg.local.templates import fill, requested_layouts
+from pictify_ssg.local.template_documents import fill, requested_layouts
 
 logger = logging.getLogger(__name__)
 

@@ -30,11 +30,11 @@ from typing import Any
 
 import httpx
 
+from pictify_ssg.local.api_errors import ApiError, not_found
 from pictify_ssg.local.binding_source import SourceError, fetch, map_variables
-from pictify_ssg.local.errors import ApiError, not_found
 from pictify_ssg.local.ids import iso, new_uid, now_iso
 from pictify_ssg.local.outbound_policy import OutboundPolicy
-from pictify_ssg.local.publish import produce
+from pictify_ssg.local.render_records import produce
 from pictify_ssg.local.renderer import OutputFormat, RenderJob
 from pictify_ssg.local.schemas_integrations import (
     BindingCreate,
@@ -43,7 +43,7 @@ from pictify_ssg.local.schemas_integrations import (
     RefreshPolicy,
 )
 from pictify_ssg.local.state import ServerState
-from pictify_ssg.local.templates import fill
+from pictify_ssg.local.template_documents import fill
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import Final
 from starlette.datastructures import Headers
 from starlette.types import Message, Receive, Scope
 
-from pictify_ssg.local.errors import ApiError
+from pictify_ssg.local.api_errors import ApiError
 
 MAX_BODY_BYTES: Final = 12 * 1024 * 1024
 """Largest request body accepted (12 MiB).

@@ -21,8 +21,8 @@ from starlette.datastructures import Headers
 from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pictify_ssg.local.api_errors import ApiError, unauthorized
 from pictify_ssg.local.body_limit import declared_too_large, limit_body
-from pictify_ssg.local.errors import ApiError, unauthorized
 from pictify_ssg.local.idempotency import IdempotencyStore
 from pictify_ssg.local.ratelimit import RateLimiter
 from pictify_ssg.local.state import ACCOUNT_KEY, ServerState

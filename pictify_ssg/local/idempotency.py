@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pictify_ssg.local.errors import ApiError
+from pictify_ssg.local.api_errors import ApiError
 
 TTL_SECONDS = 24 * 3600
 

@@ -19,7 +19,7 @@ import operator
 import re
 from typing import Any, Final
 
-from pictify_ssg.local.errors import ApiError
+from pictify_ssg.local.api_errors import ApiError
 
 MAX_JSON_DEPTH: Final = 64
 """Deepest nesting of arrays and objects accepted in a request body.

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from pictify_ssg.local.errors import not_found
+from pictify_ssg.local.api_errors import not_found
 from pictify_ssg.local.queries import int_param
 from pictify_ssg.local.state import get_state
 from pictify_ssg.local.storage import Kind

@@ -24,7 +24,7 @@ import ipaddress
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from pictify_ssg.local.errors import ApiError
+from pictify_ssg.local.api_errors import ApiError
 from pictify_ssg.local.network_policy import NetworkPolicy, host_allowed, normalise_host_pattern
 
 ANY_PUBLIC_HOST = "*"

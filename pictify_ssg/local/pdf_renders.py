@@ -8,15 +8,15 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.requests import Request
 
-from pictify_ssg.local.errors import invalid_field
+from pictify_ssg.local.api_errors import invalid_field
 from pictify_ssg.local.pdf_print import PaperSpec, PdfPrinter, pages_document, paper_for_pixels
-from pictify_ssg.local.publish import produce
+from pictify_ssg.local.render_records import produce
 from pictify_ssg.local.renderer import RenderJob
 from pictify_ssg.local.schemas import RenderRequest
 from pictify_ssg.local.schemas_media import PdfOptions
 from pictify_ssg.local.state import ServerState
 from pictify_ssg.local.storage import Kind
-from pictify_ssg.local.templates import FilledTemplate, fill
+from pictify_ssg.local.template_documents import FilledTemplate, fill
 
 
 async def print_pages(

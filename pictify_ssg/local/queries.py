@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from pictify_ssg.local.errors import invalid_field
+from pictify_ssg.local.api_errors import invalid_field
 
 
 def int_param(

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic.alias_generators import to_camel
 from starlette.requests import Request
 
-from pictify_ssg.local.errors import ApiError, validation_failed
+from pictify_ssg.local.api_errors import ApiError, validation_failed
 from pictify_ssg.local.json_body import parse_json
 
 MAX_DIMENSION = 4096

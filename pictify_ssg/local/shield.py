@@ -14,7 +14,7 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pictify_ssg.local.errors import ApiError, internal_error
+from pictify_ssg.local.api_errors import ApiError, internal_error
 
 logger = logging.getLogger(__name__)
 

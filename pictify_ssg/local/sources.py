@@ -8,7 +8,7 @@ from typing import Any
 from pictify_ssg.local.routes.templates import load_template
 from pictify_ssg.local.schemas import SourceBody
 from pictify_ssg.local.state import ServerState
-from pictify_ssg.local.templates import fill
+from pictify_ssg.local.template_documents import fill
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from pictify_ssg.local.errors import not_found
+from pictify_ssg.local.api_errors import not_found
 from pictify_ssg.local.ids import new_uid, now_iso
 from pictify_ssg.local.schemas_integrations import SubscriptionCreate
 from pictify_ssg.local.storage import Storage

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pictify_ssg.client._errors import (
+from pictify_ssg.client._error_mapping import (
     error_class,
     extract_message,
     is_quota_429,

@@ -21,7 +21,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from pictify_ssg.client import OffsetPagination, PagePagination, Template  # noqa: E402
-from pictify_ssg.client._errors import is_quota_429, make_status_error  # noqa: E402
+from pictify_ssg.client._error_mapping import is_quota_429, make_status_error  # noqa: E402
 from pictify_ssg.client._pagination import ListQuery, PageData  # noqa: E402
 from pictify_ssg.client._rate_limit import (  # noqa: E402
     MAX_RESET,

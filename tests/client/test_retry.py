@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from pictify_ssg.client import Effect, RetryDecision, RetryPolicy
-from pictify_ssg.client._errors import make_status_error
+from pictify_ssg.client._error_mapping import make_status_error
 from pictify_ssg.client._retry import backoff_delay, unsafe_note, unsafe_to_repeat
 from pictify_ssg.client._retry_after import parse_retry_after, retry_after_seconds
 from pictify_ssg.client.exceptions import APIConnectionError, APITimeoutError, PictifyError

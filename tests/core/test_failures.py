@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from pictify_ssg.client._errors import make_status_error
+from pictify_ssg.client._error_mapping import make_status_error
 from pictify_ssg.client.exceptions import (
     APIConnectionError,
     APITimeoutError,

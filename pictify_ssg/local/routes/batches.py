@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from pictify_ssg.local.api_errors import not_found
 from pictify_ssg.local.batches import BatchManager
-from pictify_ssg.local.errors import not_found
 from pictify_ssg.local.routes.templates import load_template
 from pictify_ssg.local.schemas import BatchRequest, parse_body
 from pictify_ssg.local.state import get_state

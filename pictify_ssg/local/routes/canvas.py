@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from pictify_ssg.local.api_errors import ApiError, invalid_field
 from pictify_ssg.local.canvas_html import CanvasError, canvas_document
-from pictify_ssg.local.errors import ApiError, invalid_field
-from pictify_ssg.local.publish import produce
+from pictify_ssg.local.render_records import produce
 from pictify_ssg.local.renderer import RenderJob
 from pictify_ssg.local.routes.images import public_image
 from pictify_ssg.local.schemas import parse_body

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from pictify_ssg.local.errors import not_found
+from pictify_ssg.local.api_errors import not_found
 from pictify_ssg.local.state import get_state
 from pictify_ssg.local.storage import CONTENT_TYPES
 

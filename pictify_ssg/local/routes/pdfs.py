@@ -15,7 +15,7 @@ from pictify_ssg.local.routes.templates import load_template
 from pictify_ssg.local.schemas import parse_body
 from pictify_ssg.local.schemas_media import PdfMultiPageRequest, PdfOptions, PdfRenderRequest
 from pictify_ssg.local.state import get_state
-from pictify_ssg.local.templates import fill
+from pictify_ssg.local.template_documents import fill
 
 _PUBLIC_FIELDS = (
     "id",

@@ -9,14 +9,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from pictify_ssg.local.errors import ApiError, not_found
+from pictify_ssg.local.api_errors import ApiError, not_found
 from pictify_ssg.local.paging import page_of
 from pictify_ssg.local.pdf_renders import template_pdf
-from pictify_ssg.local.publish import produce
+from pictify_ssg.local.render_records import produce
 from pictify_ssg.local.renderer import RenderJob
 from pictify_ssg.local.schemas import RenderRequest, TemplateCreate, TemplateUpdate, parse_body
 from pictify_ssg.local.state import ServerState, get_state
-from pictify_ssg.local.templates import (
+from pictify_ssg.local.template_documents import (
     FilledTemplate,
     create_template,
     fill,

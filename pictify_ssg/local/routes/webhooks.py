@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from pictify_ssg.local.errors import invalid_field
+from pictify_ssg.local.api_errors import invalid_field
 from pictify_ssg.local.ids import now_iso
 from pictify_ssg.local.outbound_policy import OutboundPolicy
 from pictify_ssg.local.paging import page_of

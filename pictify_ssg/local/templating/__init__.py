@@ -23,7 +23,9 @@ from .compiled import (
     render_template,
     template_cache_info,
 )
-from .errors import (
+from .evaluator import DEFAULT_ITERATION_LIMIT, DEFAULT_OUTPUT_LIMIT
+from .helpers import HELPERS
+from .template_error import (
     HANDLEBARS_COMPILE_ERROR,
     HELPER_ERROR,
     HELPER_NOT_ALLOWED,
@@ -34,8 +36,6 @@ from .errors import (
     VARIABLE_REQUIRED,
     TemplateError,
 )
-from .evaluator import DEFAULT_ITERATION_LIMIT, DEFAULT_OUTPUT_LIMIT
-from .helpers import HELPERS
 
 __all__ = [
     "CACHE_SIZE",

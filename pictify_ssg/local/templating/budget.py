@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from .errors import RENDERED_HTML_TOO_LARGE, TemplateError
+from .template_error import RENDERED_HTML_TOO_LARGE, TemplateError
 
 __all__ = ["MAX_OUTPUT_BYTES", "check_result_size", "too_large", "utf8_size"]
 

@@ -7,11 +7,11 @@ from functools import _CacheInfo, lru_cache
 from typing import Any, Final
 
 from .analysis import find_variables
-from .errors import RAW_HTML_NOT_ALLOWED
 from .evaluator import DEFAULT_ITERATION_LIMIT, DEFAULT_OUTPUT_LIMIT, render_program
 from .lexer import Locator, tokenize
 from .nodes import Program
 from .parser import parse
+from .template_error import RAW_HTML_NOT_ALLOWED
 from .whitespace import apply_whitespace_control
 
 __all__ = [

@@ -19,10 +19,15 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 from .budget import MAX_OUTPUT_BYTES, too_large, utf8_size
-from .errors import HELPER_ERROR, ITERATION_LIMIT_EXCEEDED, UNDEFINED_VARIABLE, TemplateError
 from .escaping import escape_html
 from .helpers import HELPERS
 from .nodes import Block, BlockKind, Call, Expr, Literal, Output, PathExpr, Program, Text
+from .template_error import (
+    HELPER_ERROR,
+    ITERATION_LIMIT_EXCEEDED,
+    UNDEFINED_VARIABLE,
+    TemplateError,
+)
 from .values import UNDEFINED, is_list, is_truthy, to_js_string
 
 __all__ = ["DEFAULT_ITERATION_LIMIT", "DEFAULT_OUTPUT_LIMIT", "render_program"]

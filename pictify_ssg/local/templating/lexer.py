@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
 
-from .errors import HANDLEBARS_COMPILE_ERROR, TemplateError
+from .template_error import HANDLEBARS_COMPILE_ERROR, TemplateError
 
 __all__ = ["Content", "ExprToken", "Locator", "Tag", "TagKind", "TokKind", "tokenize"]
 

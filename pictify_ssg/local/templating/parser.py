@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
-from .errors import HELPER_NOT_ALLOWED
 from .helpers import HELPERS
 from .lexer import Content, ExprToken, Locator, Tag, TagKind, TokKind
 from .nodes import Block, BlockKind, Call, Expr, Literal, Node, Output, PathExpr, Program, Text
+from .template_error import HELPER_NOT_ALLOWED
 from .values import UNDEFINED
 
 __all__ = ["MAX_NESTING", "parse"]

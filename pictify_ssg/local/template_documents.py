@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pictify_ssg.local.errors import ApiError, invalid_field
+from pictify_ssg.local.api_errors import ApiError, invalid_field
 from pictify_ssg.local.ids import new_uid, now_iso
 from pictify_ssg.local.schemas import (
     MAX_LAYOUTS,

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 
 from pictify_ssg.local import render_events
-from pictify_ssg.local.errors import ApiError
+from pictify_ssg.local.api_errors import ApiError
 from pictify_ssg.local.ids import new_uid, now_iso
 from pictify_ssg.local.renderer import RenderError, RenderJob
 from pictify_ssg.local.state import ServerState
