@@ -252,9 +252,10 @@ async def read_remote_version(
         raise PageError(
             f"{what}: template '{uid}' does not exist on {identity}; check the uid"
         ) from None
-    except (errors.AuthenticationError, errors.PermissionDeniedError) as exc:
-        raise PageError(f"{what}: {explain_error(exc)}") from None
     except Exception as exc:  # noqa: BLE001 - unreachable service: use the last version seen
+        if isinstance(exc, errors.PictifyError) and exc.kind == "account":
+            # The key or plan: using the last version seen would hide what the user must fix.
+            raise PageError(f"{what}: {explain_error(exc)}") from None
         known = last_known_version(store, identity, uid)
         if known is None:
             raise PageError(
