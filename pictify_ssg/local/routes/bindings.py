@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from pictify_ssg.local.api_errors import invalid_field, not_found
 from pictify_ssg.local.bindings import EXTENSIONS, BindingManager
-from pictify_ssg.local.paging import page_of
+from pictify_ssg.local.page_pagination import page_of
 from pictify_ssg.local.routes.templates import load_template
 from pictify_ssg.local.schemas import parse_body
 from pictify_ssg.local.schemas_integrations import BindingCreate, BindingUpdate, DataSource

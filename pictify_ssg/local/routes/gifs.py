@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from pictify_ssg.local.gif_frames import SEEK_BUDGET_S, LiveRecorder, SeekRecorder
-from pictify_ssg.local.listing import offset_page, one_record, pick
+from pictify_ssg.local.render_lists import offset_page, one_record, pick
 from pictify_ssg.local.render_records import produce
 from pictify_ssg.local.renderer import RenderJob
 from pictify_ssg.local.schemas import parse_body

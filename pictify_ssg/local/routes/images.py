@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from pictify_ssg.local.listing import offset_page, one_record, pick
+from pictify_ssg.local.render_lists import offset_page, one_record, pick
 from pictify_ssg.local.render_records import produce
 from pictify_ssg.local.renderer import RenderJob
 from pictify_ssg.local.schemas import ImageRequest, parse_body

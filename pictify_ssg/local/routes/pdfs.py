@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from pictify_ssg.local.listing import offset_page, one_record, pick
 from pictify_ssg.local.pdf_print import MM_PER_INCH, PAPER_SIZES_MM, POINTS_PER_INCH
 from pictify_ssg.local.pdf_renders import print_pages
+from pictify_ssg.local.render_lists import offset_page, one_record, pick
 from pictify_ssg.local.routes.templates import load_template
 from pictify_ssg.local.schemas import parse_body
 from pictify_ssg.local.schemas_media import PdfMultiPageRequest, PdfOptions, PdfRenderRequest

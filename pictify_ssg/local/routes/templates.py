@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from pictify_ssg.local.api_errors import ApiError, not_found
-from pictify_ssg.local.paging import page_of
+from pictify_ssg.local.page_pagination import page_of
 from pictify_ssg.local.pdf_renders import template_pdf
 from pictify_ssg.local.render_records import produce
 from pictify_ssg.local.renderer import RenderJob

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from pictify_ssg.local.api_errors import invalid_field
 from pictify_ssg.local.ids import now_iso
 from pictify_ssg.local.outbound_policy import OutboundPolicy
-from pictify_ssg.local.paging import page_of
+from pictify_ssg.local.page_pagination import page_of
 from pictify_ssg.local.schemas import parse_body
 from pictify_ssg.local.schemas_integrations import SubscriptionCreate, SubscriptionUpdate
 from pictify_ssg.local.state import ServerState, get_state, request_account
