@@ -5,7 +5,7 @@ package reproduces that for the local server: escaped and raw output, paths (``a
 ``../``, ``@index``/``@first``/``@last``/``@key``/``@root``), comments, whitespace control,
 ``#if``/``#unless``/``#each``/``#with`` with ``else`` and ``else if`` chains, subexpressions,
 literals and ``key=value`` options, strict variables, an iteration limit and an output budget.
-Errors carry Pictify's codes (see :mod:`.errors`).
+Errors carry Pictify's codes (see :mod:`.template_error`).
 
 Example:
     >>> render_template("<h1>{{uppercase title}}</h1>", {"title": "a & b"})
