@@ -168,6 +168,22 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
     def _active(self) -> bool:
         return self._settings is not None and bool(self._settings.enabled)
 
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Let the core start its renderer now if pages changed since the last build: MkDocs
+        reads every page before ``on_env``, so a renderer started here is ready by then."""
+        if not self._active or self._settings is None or self._site is None:
+            return files
+        from pictify_ssg.core import BuildError
+
+        sources = [Path(f.abs_src_path) for f in files.documentation_pages() if f.abs_src_path]
+        try:
+            # Forwarded: opening the cache may warn (a damaged cache replaced).
+            with forward_core_logs(log):
+                self._open_pipeline(self._settings, config).prepare(sources, self._site)
+        except BuildError as error:
+            raise PluginError(str(error)) from None
+        return files
+
     # -- pages ---------------------------------------------------------------------------------
 
     @event_priority(-100)  # after every other plugin changed the meta (title, description, ...)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib.util
 import logging
@@ -121,6 +122,8 @@ class ServiceOpener:
         self.server: LocalServer | None = None
         self._renders_dir: Path | None = None
         self._downloads: httpx.AsyncClient | None = None
+        # Made on first use, on the pipeline's event loop (the only loop that opens services).
+        self._opening: asyncio.Lock | None = None
 
     async def open(self, *, renders: int | None = None) -> Service:
         """The service, opened on the first call.
@@ -132,8 +135,16 @@ class ServiceOpener:
         Raises:
             RuntimeError: When the backend is ``skip`` or the service cannot be opened.
         """
-        if self.service is not None:
+        if self._opening is None:
+            self._opening = asyncio.Lock()
+        # One service however many ask at once: a build may open it while the warm-up started
+        # by Pipeline.prepare is still starting it.
+        async with self._opening:
+            if self.service is None:
+                self.service = await self._open(renders)
             return self.service
+
+    async def _open(self, renders: int | None) -> Service:
         import httpx
 
         from pictify_ssg.client import AsyncPictify
@@ -157,14 +168,13 @@ class ServiceOpener:
         )
         # A separate client for card files: no Authorization header ever goes to a media host.
         self._downloads = httpx.AsyncClient(timeout=self.settings.timeout, follow_redirects=True)
-        self.service = Service(
+        return Service(
             client,
             identity=self.choice.identity,
             account=account,
             downloads=self._downloads,
             concurrency=self.settings.concurrency,
         )
-        return self.service
 
     def local_options(self, renders: int | None) -> ServerOptions:
         """The local server's options for a build about to render ``renders`` cards.
@@ -179,13 +189,12 @@ class ServiceOpener:
         from pictify_ssg.local import ServerOptions
 
         hosts = tuple(self.settings.renderer_hosts)
+        # Started only when cards are to be rendered, so Chromium is launched with it.
         if renders is not None and renders <= self.settings.direct_threshold:
-            return ServerOptions(browsers=1, card_hosts=hosts)
-        return ServerOptions(card_hosts=hosts)
+            return ServerOptions(browsers=1, card_hosts=hosts, launch_at_start=True)
+        return ServerOptions(card_hosts=hosts, launch_at_start=True)
 
     async def _start_local(self, renders_expected: int | None) -> Any:
-        import asyncio
-
         from pictify_ssg.local import LocalServer
 
         data_dir = self.cache_dir / "local-server"

@@ -7,6 +7,7 @@ and never spell a key themselves.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 #: The last time card files without a record were swept (see `cards.sweep_card_files`).
@@ -21,6 +22,16 @@ def card(fingerprint: str) -> str:
 def card_bytes(fingerprint: str) -> str:
     """A card's bytes as caches before version 0.1 stored them (read once, then moved)."""
     return f"card-bytes:{fingerprint}"
+
+
+def site_id(name: str, url: str | None) -> str:
+    """A short id of a site for the keys of its own records.
+
+    The site's name and URL, not its config path: an absolute cache_dir shared by two
+    projects must not hand one site's records to the other, while a laptop and CI restoring
+    the same cache (at different paths) must find the same ones.
+    """
+    return hashlib.sha256(f"{name}\0{url or ''}".encode()).hexdigest()[:12]
 
 
 def page(site: str, variant: str, page_key: str) -> str:
@@ -50,3 +61,8 @@ def template_file(service: str, account: str, path: Path) -> str:
 def service_caps(service: str) -> str:
     """What a build learnt about a service (do batch results carry image URLs?)."""
     return f"service-caps:{service}"
+
+
+def sources(site: str, variant: str) -> str:
+    """The sizes and times of a site's source files at its last build (see `source_changes`)."""
+    return f"sources:{site}:{variant}"

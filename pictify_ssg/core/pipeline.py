@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
+from pictify_ssg.core import cache_keys, source_changes
 from pictify_ssg.core.backend import BackendChoice, ServiceOpener, choose_backend
 from pictify_ssg.core.build_report import BuildReport
 from pictify_ssg.core.errors import BuildError, StoreError
@@ -18,7 +19,7 @@ from pictify_ssg.core.phases.context import BuildContext
 from pictify_ssg.core.phases.run import BuildRun
 from pictify_ssg.core.records import PageRecord, SiteInfo
 from pictify_ssg.core.results import CardResult
-from pictify_ssg.core.settings import Settings
+from pictify_ssg.core.settings import Settings, resolve_path
 from pictify_ssg.core.site_checks import site_warnings
 from pictify_ssg.core.store import Store
 
@@ -51,6 +52,7 @@ class Pipeline:
         self._warned: set[str] = set()
         self._closed = False
         self._running: CardBuild | None = None
+        self._warming: Running[None] | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -73,6 +75,10 @@ class Pipeline:
         running, self._running = self._running, None
         if running is not None:
             running.cancel()
+        warming, self._warming = self._warming, None
+        if warming is not None:
+            # A server still starting would be left running: let the start finish, then stop it.
+            warming.result()
         with self._lock:
             if self._closed:
                 return
@@ -88,6 +94,55 @@ class Pipeline:
                 self._store.close()
 
     # -- building -----------------------------------------------------------------------------
+
+    def prepare(self, sources: Iterable[Path], site: SiteInfo) -> bool:
+        """Start the local renderer in the background when the site's sources changed since
+        the last build, before the site generator reads its pages.
+
+        A changed page may need a new card, and the renderer takes a second or more to start:
+        started here it is ready when the build gets to its cards. A build with no changed
+        file starts nothing (and writes nothing). Calling this is optional; :meth:`start`
+        opens the renderer anyway when cards are missing.
+
+        Args:
+            sources: The site's page files.
+            site: The site about to be built.
+
+        Returns:
+            Whether the renderer is being started.
+        """
+        settings = self.settings
+        if not settings.enabled:
+            return False
+        with self._lock:
+            if self._closed:
+                return False
+            config_dir = self._config_dir or site.config_dir
+            choice, opener, store = self._open(config_dir)
+            if choice.kind != "local" or self._warming is not None or opener.service is not None:
+                return False
+            template = settings.template_file
+            design = [resolve_path(config_dir, template)] if template else []
+            key = cache_keys.sources(
+                cache_keys.site_id(site.name, settings.site_url or site.url), site.variant or ""
+            )
+            with _store_errors(store):
+                changes = source_changes.look(store, key, sources, design)
+            if not changes.any:
+                return False
+            # Few changed pages mean few cards: a renderer sized for them starts fastest.
+            renders = None if changes.first or changes.design else changes.pages
+            if self._loop is None:
+                self._loop = LoopThread()
+            self._warming = self._loop.submit(self._warm_up(opener, renders))
+            return True
+
+    @staticmethod
+    async def _warm_up(opener: ServiceOpener, renders: int | None) -> None:
+        try:
+            await opener.open(renders=renders)
+        except Exception as exc:  # noqa: BLE001 - the build opens it again and reports why
+            log.debug("pictify: starting the renderer early failed: %s", exc)
 
     def build(self, pages: Iterable[PageRecord], site: SiteInfo) -> BuildReport:
         """Make the cards for one site build.

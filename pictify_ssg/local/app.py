@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -41,6 +42,10 @@ def build_app(state: ServerState) -> ASGIApp:
         # Synchronous (an indexed lookup), so results polled right after start-up are final.
         state.batches.recover()
         state.maintenance.start()
+        if state.options.launch_at_start:
+            # In the background: the server answers at once, and the first render waits for
+            # the launch it would have started itself.
+            warm = asyncio.get_running_loop().create_task(state.renderer.warm_up())
         try:
             yield
         finally:
@@ -50,6 +55,8 @@ def build_app(state: ServerState) -> ASGIApp:
             await state.bindings.close()
             await state.webhooks.close()
             state.batches.owner.unregister()
+            if state.options.launch_at_start:
+                warm.cancel()
             await state.renderer.close()
 
     app = Starlette(

@@ -64,6 +64,9 @@ class ServerOptions:
         browsers: Chromium processes to run. Each encodes screenshots on its own browser thread,
             so two processes roughly double PNG throughput on two cores.
         pages_per_browser: Reused pages (tabs) per Chromium process.
+        launch_at_start: Launch Chromium as the server starts (in the background) rather than
+            at the first render: the embedded server is started only when cards must be
+            rendered, so its first render need not wait for the launch.
         capture: Screenshot strategy, see `CaptureMode`.
         render_timeout_s: Upper bound for loading one page before the render fails.
         retention_hours: Rendered files, image records and finished batches older than this
@@ -118,6 +121,7 @@ class ServerOptions:
     batch_item_delay_ms: int = 0
     browsers: int = 2
     pages_per_browser: int = 1
+    launch_at_start: bool = False
     capture: CaptureMode = "fast"
     render_timeout_s: float = 30.0
     # Read from the environment even without `from_env`, so the backend the core embeds

@@ -465,6 +465,12 @@ class Renderer:
             logger.debug("killing %d Chromium process(es) that outlived close()", len(leftovers))
             kill(leftovers)
 
+    async def warm_up(self) -> None:
+        """Launch Chromium now rather than at the first render (a failed launch is left for
+        that render to report, after the usual back-off)."""
+        with contextlib.suppress(RenderError):
+            await self._ensure_started()
+
     async def _ensure_started(self) -> asyncio.Queue[_Slot]:
         if self._idle is not None:
             return self._idle

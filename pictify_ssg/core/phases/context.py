@@ -8,7 +8,6 @@ from pathlib import Path
 
 from pictify_ssg.core import cache_keys
 from pictify_ssg.core.backend import BackendChoice, ServiceOpener
-from pictify_ssg.core.fingerprint import sha256_bytes
 from pictify_ssg.core.records import PageRecord, SiteInfo
 from pictify_ssg.core.results import CardResult, MetaTag, Origin
 from pictify_ssg.core.service import Service
@@ -125,10 +124,7 @@ class BuildContext:
 
     def page_record_key(self, page: PageRecord) -> str:
         """The cache key of the card ``page`` had last."""
-        # The site's name and URL are in the key: an absolute cache_dir shared by two projects
-        # must not hand one site's "previous card" to the other's page of the same name.
-        # (Not the config path: it differs between a laptop and CI restoring the same cache.)
-        site = sha256_bytes(f"{self.site.name}\0{self.site_url or ''}".encode())[:12]
+        site = cache_keys.site_id(self.site.name, self.site_url)
         return cache_keys.page(site, self.variant, page.key)
 
     def alt_text(self, title: str) -> str:
