@@ -52,6 +52,12 @@ LAUNCH_ARGS = (
     "--block-new-web-contents",
     # WebRTC would otherwise send UDP to any address a page names, beyond request interception.
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    # Fewer processes per browser, the same pixels: GPU work (software rasterising, as with
+    # --disable-gpu) on a thread of the browser process, and no zygote (it only speeds up
+    # forking sandboxed processes, and there is no sandbox). About 45 MB less per browser
+    # (Chromium 156). (Not --disable-features: it would replace Playwright's own list.)
+    "--in-process-gpu",
+    "--no-zygote",
 )
 """Command-line flags for every launch; they keep Chromium quiet, offline and sandbox-free."""
 

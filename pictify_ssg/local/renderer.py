@@ -56,7 +56,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -514,7 +514,8 @@ class Renderer:
         logger.debug("launching %d Chromium process(es) from %s", self._browser_count, executable)
         before = children(os.getpid())
         try:
-            self._playwright = await async_playwright().start()
+            with _driver_environment():
+                self._playwright = await async_playwright().start()
             # Remember Playwright's driver so close() can wait for its whole process tree.
             self._driver_pids = {
                 pid for pid in children(os.getpid()) - before if "run-driver" in command_line(pid)
@@ -1076,3 +1077,23 @@ async def _wait_gone(pids: set[int], timeout_s: float = 10.0) -> set[int]:
         await asyncio.sleep(0.02)
         remaining = {pid for pid in remaining if alive(pid)}
     return remaining
+
+
+#: Node options for Playwright's driver when the user set none: V8's young generation at 1 MB
+#: instead of 16 MB per semi-space. The driver only relays small JSON messages, so the extra
+#: scavenges cost nothing measurable, and it holds about 30 MB less (Node 20).
+DRIVER_NODE_OPTIONS = "--max-semi-space-size=1"
+
+
+@contextlib.contextmanager
+def _driver_environment() -> Iterator[None]:
+    """``NODE_OPTIONS`` for the driver while it is started (its environment is copied from
+    ours at launch), then as it was."""
+    if "NODE_OPTIONS" in os.environ:
+        yield
+        return
+    os.environ["NODE_OPTIONS"] = DRIVER_NODE_OPTIONS
+    try:
+        yield
+    finally:
+        os.environ.pop("NODE_OPTIONS", None)
