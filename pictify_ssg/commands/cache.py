@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pictify_ssg.commands.common import (
     CommandError,
-    Output,
+    Console,
     add_config_flag,
     add_output_flags,
     config_file,
@@ -79,7 +79,7 @@ def _size(count: int) -> str:
 
 @reports_errors("cache info")
 def _info(args: argparse.Namespace) -> int:
-    out = Output("cache info", quiet=args.quiet)
+    out = Console("cache info", quiet=args.quiet)
     folder = cache_folder(args)
     if not folder.is_dir():
         out.info(f"path:    {folder}")
@@ -101,7 +101,7 @@ def _info(args: argparse.Namespace) -> int:
 
 @reports_errors("cache clear")
 def _clear(args: argparse.Namespace) -> int:
-    out = Output("cache clear", quiet=args.quiet)
+    out = Console("cache clear", quiet=args.quiet)
     folder = cache_folder(args)
     if not folder.is_dir():
         out.info(f"nothing to clear: there is no cache at {folder}")

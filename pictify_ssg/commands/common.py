@@ -82,7 +82,7 @@ def config_file(args: argparse.Namespace, *, required: bool = False) -> Path | N
     return None
 
 
-class Output:
+class Console:
     """Printing with respect to ``-q``: information on stdout, problems on stderr.
 
     Args:
@@ -135,7 +135,7 @@ def reports_errors(command: str) -> Callable[[Handler], Handler]:
         def run(args: argparse.Namespace) -> int:
             from pictify_ssg.core.errors import PictifySSGError
 
-            out = Output(command, quiet=getattr(args, "quiet", False))
+            out = Console(command, quiet=getattr(args, "quiet", False))
             try:
                 with pipeline_logs(
                     command,

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from pictify_ssg.commands.common import (
-    Output,
+    Console,
     add_config_flag,
     add_output_flags,
     config_file,
@@ -54,7 +54,7 @@ def add_doctor(subparsers: Subparsers) -> None:
 
 @reports_errors("doctor")
 def _doctor(args: argparse.Namespace) -> int:
-    out = Output("doctor", quiet=args.quiet)
+    out = Console("doctor", quiet=args.quiet)
     verdicts: list[Verdict] = []
     path = config_file(args)
     settings: Settings | None = None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pictify_ssg.commands.common import (
     CommandError,
-    Output,
+    Console,
     add_config_flag,
     add_output_flags,
     config_file,
@@ -188,7 +188,7 @@ class PreviewPlan:
 
 @reports_errors("preview")
 def _preview(args: argparse.Namespace) -> int:
-    out = Output("preview", quiet=args.quiet)
+    out = Console("preview", quiet=args.quiet)
     plan = PreviewPlan(args)
     if args.watch:
         from pictify_ssg.commands.watch import watch

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pictify_ssg.commands.common import CommandError, Output
+from pictify_ssg.commands.common import CommandError, Console
 from pictify_ssg.commands.contact_sheet import SheetEntry, contact_sheet
 from pictify_ssg.commands.preview_cards import PREVIEW_CACHE, Previewer, copy_card
 from pictify_ssg.commands.samples import labels, sample_pages
@@ -85,7 +85,7 @@ def serve_folder(folder: Path, port: int) -> http.server.ThreadingHTTPServer:
 class LiveSample:
     """One live-preview session: the plan, a pipeline kept open, the output folder."""
 
-    def __init__(self, plan: PreviewPlan, folder: Path, out: Output) -> None:
+    def __init__(self, plan: PreviewPlan, folder: Path, out: Console) -> None:
         self.plan = plan
         self.folder = folder
         self.out = out
@@ -166,7 +166,7 @@ class LiveSample:
         (self.folder / "index.html").write_text(sheet, encoding="utf-8")
 
 
-def watch(plan: PreviewPlan, args: argparse.Namespace, out: Output) -> int:
+def watch(plan: PreviewPlan, args: argparse.Namespace, out: Console) -> int:
     """Render the sample, then again on every change, until Ctrl+C or ``--max-renders``."""
     if args.interval <= 0:
         raise CommandError("--interval must be more than 0 seconds", code=2)

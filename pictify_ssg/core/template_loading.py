@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Protocol
 
 from pictify_ssg.core.card_templates import (
     TemplateVersion,
@@ -30,28 +29,9 @@ from pictify_ssg.core.records import SiteInfo
 from pictify_ssg.core.settings import Settings
 from pictify_ssg.core.site_files import SiteFolders
 from pictify_ssg.core.template_assets import AssetContext, with_assets
+from pictify_ssg.core.template_refs import TemplateRef
 
 log = logging.getLogger("pictify_ssg")
-
-
-class TemplateRef(Protocol):
-    """Which local template a page uses (the build's own reference type fits this)."""
-
-    @property
-    def kind(self) -> str:
-        """``"file"`` or ``"layout"``."""
-
-    @property
-    def value(self) -> str:
-        """The absolute file path, or the layout's name."""
-
-    @property
-    def what(self) -> str:
-        """The setting or page asking for it, for messages."""
-
-    @property
-    def page_named(self) -> bool:
-        """The file was named by a page (read under the untrusted-content rules)."""
 
 
 def load_local_template(

@@ -26,7 +26,7 @@ INTERRUPTED = "Interrupted: the server stopped or restarted before the batch fin
 
 
 @dataclass(frozen=True)
-class BatchItem:
+class BatchItemRecord:
     """The outcome of one variable set.
 
     Attributes:
@@ -65,7 +65,7 @@ class BatchItem:
         return row
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> BatchItem:
+    def from_row(cls, row: Mapping[str, Any]) -> BatchItemRecord:
         """An item read back from storage."""
         error = None if row.get("success") else str(row.get("error") or "failed")
         images = row.get("images")
@@ -104,7 +104,7 @@ class BatchRecord:
     concurrency: int
     owner: Mapping[str, Any]
     status: BatchStatus = "pending"
-    items: dict[int, BatchItem] = field(default_factory=dict)
+    items: dict[int, BatchItemRecord] = field(default_factory=dict)
     created_at: str = field(default_factory=now_iso)
     started_at: str | None = None
     completed_at: str | None = None
@@ -136,7 +136,7 @@ class BatchRecord:
         self.status = "processing"
         self.started_at = now_iso()
 
-    def record(self, item: BatchItem) -> None:
+    def record(self, item: BatchItemRecord) -> None:
         """One item finished."""
         self.items[item.index] = item
 
@@ -195,7 +195,7 @@ class BatchRecord:
             concurrency=int(row.get("concurrency") or 1),
             owner=owner if isinstance(owner, Mapping) else {},
             status=cast(BatchStatus, row.get("status", "failed")),
-            items={int(key): BatchItem.from_row(value) for key, value in items.items()},
+            items={int(key): BatchItemRecord.from_row(value) for key, value in items.items()},
             created_at=str(row.get("createdAt", "")),
             started_at=row.get("startedAt"),
             completed_at=row.get("completedAt"),

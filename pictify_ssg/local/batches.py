@@ -23,7 +23,7 @@ from starlette.requests import Request
 
 from pictify_ssg.local import render_events
 from pictify_ssg.local.api_errors import ApiError
-from pictify_ssg.local.batch_records import INTERRUPTED, BatchItem, BatchRecord
+from pictify_ssg.local.batch_records import INTERRUPTED, BatchItemRecord, BatchRecord
 from pictify_ssg.local.faults import FaultInjector
 from pictify_ssg.local.ids import iso, new_batch_id
 from pictify_ssg.local.ownership import STALE_BATCH_HOURS, Owner, owner_gone
@@ -217,7 +217,7 @@ class BatchManager:
         batch: tuple[str, int],
         index: int,
         variables: dict[str, Any],
-    ) -> BatchItem:
+    ) -> BatchItemRecord:
         names = tuple(variables)
         batch_id, sequence = batch
         # On the image records and so in the render.completed / render.failed webhooks.
@@ -237,7 +237,7 @@ class BatchManager:
                 code="INJECTED_FAULT",
                 image_format=body.format,
             )
-            return BatchItem(index, names, error=error)
+            return BatchItemRecord(index, names, error=error)
         fmt = "jpeg" if body.format in ("jpg", "jpeg") else body.format
         images: list[dict[str, Any]] = []
         try:
@@ -262,8 +262,8 @@ class BatchManager:
                 )
                 images.append({"layout": layout, **_public(record)})
         except ApiError as exc:
-            return BatchItem(index, names, error=exc.message)
-        return BatchItem(
+            return BatchItemRecord(index, names, error=exc.message)
+        return BatchItemRecord(
             index,
             names,
             image=_public(images[0]),

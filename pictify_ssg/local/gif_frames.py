@@ -22,7 +22,7 @@ from typing import Literal
 from PIL import Image
 
 from pictify_ssg.local.gif_encode import encode_gif, frame_durations
-from pictify_ssg.local.renderer import PageHandle, RenderError, RenderOutput
+from pictify_ssg.local.renderer import PageHandle, RenderFailure, RenderOutput
 
 GifQuality = Literal["low", "medium", "high"]
 
@@ -104,7 +104,7 @@ class SeekRecorder:
         """Seek, screenshot each frame, encode."""
         length = animation_length_ms(await page.evaluate(_ANIMATIONS))
         if length <= 0:
-            raise RenderError(
+            raise RenderFailure(
                 422,
                 "STATIC_SOURCE",
                 "Static source: nothing on the page animates (no CSS animation or transition "
@@ -149,7 +149,7 @@ class LiveRecorder:
             next_tick = (math.floor((time.monotonic() - start) / interval) + 1) * interval
             await asyncio.sleep(max(0.0, min(next_tick, self.seconds) - (time.monotonic() - start)))
         if not frames:
-            raise RenderError(422, "NO_FRAMES_CAPTURED", "No frames captured")
+            raise RenderFailure(422, "NO_FRAMES_CAPTURED", "No frames captured")
         length = self.seconds * 1000
         self.recording = Recording(len(frames), length, len(frames) / self.seconds)
         return await _encoded(frames, frame_durations(times, length), self.preset.colors)

@@ -9,14 +9,14 @@ from starlette.requests import Request
 from pictify_ssg.local import render_events
 from pictify_ssg.local.api_errors import ApiError
 from pictify_ssg.local.ids import new_uid, now_iso
-from pictify_ssg.local.renderer import RenderError, RenderJob
+from pictify_ssg.local.renderer import RenderFailure, RenderJob
 from pictify_ssg.local.state import ServerState
 from pictify_ssg.local.storage import Kind
 
 _EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp", "pdf": "pdf", "gif": "gif"}
 
 
-def render_failure(exc: RenderError) -> ApiError:
+def render_failure(exc: RenderFailure) -> ApiError:
     """A renderer failure as an error response (``retriable`` tells clients whether to retry)."""
     return ApiError(exc.status, exc.message, exc.code, extra={"retriable": exc.status >= 500})
 
@@ -51,7 +51,7 @@ async def produce(
     """
     try:
         output = await state.renderer.render(job)
-    except RenderError as exc:
+    except RenderFailure as exc:
         render_events.failed(
             state,
             render_events.account_of(request, account),

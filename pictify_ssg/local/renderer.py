@@ -251,7 +251,7 @@ class RenderOutput:
     format: OutputFormat
 
 
-class RenderError(Exception):
+class RenderFailure(Exception):
     """A render failed; ``status`` and ``code`` say whose fault it was.
 
     Args:
@@ -275,7 +275,7 @@ class _RenderTimeout(Exception):
     """The render overran its budget."""
 
 
-def _new_future() -> asyncio.Future[RenderError]:
+def _new_future() -> asyncio.Future[RenderFailure]:
     return asyncio.get_running_loop().create_future()
 
 
@@ -285,9 +285,9 @@ class _Watch:
 
     mode: Literal["card", "page"]
     verdicts: dict[str, str | None] = field(default_factory=dict)
-    broken_rule: asyncio.Future[RenderError] = field(default_factory=_new_future)
+    broken_rule: asyncio.Future[RenderFailure] = field(default_factory=_new_future)
 
-    def fail(self, error: RenderError) -> None:
+    def fail(self, error: RenderFailure) -> None:
         """End the render with ``error`` (the first call wins)."""
         if not self.broken_rule.done():
             self.broken_rule.set_result(error)
@@ -400,7 +400,7 @@ class Renderer:
         """Render ``job`` on the next free page.
 
         Raises:
-            RenderError: Bad input (422: unknown selector, unreachable or refused URL, a card
+            RenderFailure: Bad input (422: unknown selector, unreachable or refused URL, a card
                 that navigates away, a render over its budget) or renderer failure (503
                 ``BROWSER_UNAVAILABLE``: Chromium cannot be started, now or recently).
         """
@@ -410,7 +410,7 @@ class Renderer:
             if slot.broken:
                 slot = await self._replace(slot)
             return await self._render_watched(slot, job)
-        except RenderError:
+        except RenderFailure:
             raise
         except (PlaywrightError, _PageScriptError, _RenderTimeout) as exc:
             # The page may be half-navigated, stuck or crashed; never hand it to the next job.
@@ -418,17 +418,17 @@ class Renderer:
             browser_died = not slot.browser.is_connected()
             slot = await self._replace_in_time(slot)
             if browser_died:
-                raise RenderError(
+                raise RenderFailure(
                     503, "BROWSER_POOL_UNAVAILABLE", "Chromium exited during the render; retry"
                 ) from None
             if isinstance(exc, _RenderTimeout):
                 # 422, not the hosted 504: the usual cause is the page itself (a script that
                 # never ends), and a 5xx would make clients retry the same hopeless render.
-                raise RenderError(422, "RENDER_TIMEOUT", str(exc)) from None
+                raise RenderFailure(422, "RENDER_TIMEOUT", str(exc)) from None
             # With the browser alive, the page's own content is the usual culprit (a script
             # that navigates away mid-render, a crashing page), so this is not retriable.
             first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise RenderError(422, "RENDER_FAILED", f"Rendering failed: {first_line}") from None
+            raise RenderFailure(422, "RENDER_FAILED", f"Rendering failed: {first_line}") from None
         finally:
             idle.put_nowait(slot)
 
@@ -468,7 +468,7 @@ class Renderer:
     async def warm_up(self) -> None:
         """Launch Chromium now rather than at the first render (a failed launch is left for
         that render to report, after the usual back-off)."""
-        with contextlib.suppress(RenderError):
+        with contextlib.suppress(RenderFailure):
             await self._ensure_started()
 
     async def _ensure_started(self) -> asyncio.Queue[_Slot]:
@@ -479,13 +479,13 @@ class Renderer:
         self._refuse_while_backing_off()
         async with self._start_lock:
             if self._closed:
-                raise RenderError(503, "BROWSER_POOL_UNAVAILABLE", "The renderer is shut down")
+                raise RenderFailure(503, "BROWSER_POOL_UNAVAILABLE", "The renderer is shut down")
             if self._idle is None:
                 self._refuse_while_backing_off()
                 self._launch_attempts += 1
                 try:
                     self._idle = await self._start()
-                except RenderError as exc:
+                except RenderFailure as exc:
                     self._launch_failure = exc.message
                     self._retry_launch_at = time.monotonic() + self._launch_retry_s
                     raise
@@ -497,7 +497,7 @@ class Renderer:
             return
         remaining = self._retry_launch_at - time.monotonic()
         if remaining > 0:
-            raise RenderError(
+            raise RenderFailure(
                 503,
                 "BROWSER_UNAVAILABLE",
                 f"{self._launch_failure} (failed recently; not retried for another "
@@ -509,7 +509,7 @@ class Renderer:
             try:
                 self._executable = await asyncio.to_thread(resolve_chromium)
             except ChromiumNotFoundError as exc:
-                raise RenderError(503, "BROWSER_UNAVAILABLE", str(exc)) from None
+                raise RenderFailure(503, "BROWSER_UNAVAILABLE", str(exc)) from None
         executable = self._executable
         logger.debug("launching %d Chromium process(es) from %s", self._browser_count, executable)
         before = children(os.getpid())
@@ -537,7 +537,7 @@ class Renderer:
             await self._teardown()
             text = exc.message if isinstance(exc, PlaywrightError) else str(exc)
             first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-            raise RenderError(
+            raise RenderFailure(
                 503,
                 "BROWSER_UNAVAILABLE",
                 f"Chromium ({executable}) could not be started: {first_line}; check that it "
@@ -775,7 +775,7 @@ class Renderer:
             slot.dirty = True
             match = _REFRESH_TARGET.search(refresh)
             target = match.group(1).strip() if match else "the card itself (a reload)"
-            raise RenderError(
+            raise RenderFailure(
                 422,
                 "RENDER_NAVIGATION_BLOCKED",
                 f"The card asks to navigate to {target} (meta refresh {refresh!r}); a card "
@@ -787,14 +787,14 @@ class Renderer:
         slot.writer = watch
         refusal = await self._policy.check_page_resource(url, watch.verdicts)
         if refusal is not None:
-            raise RenderError(422, "URL_NOT_ALLOWED", f"Cannot screenshot {url}: {refusal}")
+            raise RenderFailure(422, "URL_NOT_ALLOWED", f"Cannot screenshot {url}: {refusal}")
         try:
             await slot.page.goto(url, wait_until="load", timeout=0)
         except PlaywrightError as exc:
             if watch.broken_rule.done():
                 raise watch.broken_rule.result() from None
             first_line = exc.message.splitlines()[0] if exc.message else str(exc)
-            raise RenderError(
+            raise RenderFailure(
                 422, "URL_LOAD_FAILED", f"Could not load {url}: {first_line}"
             ) from None
         await self._evaluate(slot, _FONTS_READY)
@@ -805,16 +805,16 @@ class Renderer:
         try:
             box = await self._evaluate(slot, _ELEMENT_BOX, job.selector)
         except _PageScriptError:
-            raise RenderError(
+            raise RenderFailure(
                 422, "INVALID_SELECTOR", f"{job.selector!r} is not a valid CSS selector"
             ) from None
         if box is None:
-            raise RenderError(
+            raise RenderFailure(
                 422, "SELECTOR_NOT_FOUND", f"No element matches selector {job.selector!r}"
             )
         x, y, width, height = (float(v) for v in box)
         if width < 1 or height < 1:
-            raise RenderError(
+            raise RenderFailure(
                 422, "SELECTOR_EMPTY", f"The element matching {job.selector!r} has no size"
             )
         return {"x": x, "y": y, "width": width, "height": height, "scale": 1}
@@ -895,7 +895,7 @@ class Renderer:
             )
         refusal = await _unless_closing(slot, self._policy.check_page_resource(url, watch.verdicts))
         if refusal is not None and main_navigation and slot.writer is watch:
-            watch.fail(RenderError(422, "URL_NOT_ALLOWED", f"The page went to {url}: {refusal}"))
+            watch.fail(RenderFailure(422, "URL_NOT_ALLOWED", f"The page went to {url}: {refusal}"))
         return refusal
 
     def _card_left(self, slot: _Slot, url: str) -> None:
@@ -905,7 +905,7 @@ class Renderer:
         if watch is None or watch.mode != "card" or slot.writer is not watch:
             return  # a timer of an earlier card: refused, but not this render's fault
         watch.fail(
-            RenderError(
+            RenderFailure(
                 422,
                 "RENDER_NAVIGATION_BLOCKED",
                 f"The card tried to navigate to {url}; a card renders from its own HTML and "

@@ -9,7 +9,7 @@ import pytest
 
 from pictify_ssg.local import ChromiumNotFoundError, LocalServer, LocalServerError
 from pictify_ssg.local.browser import find_chromium
-from pictify_ssg.local.renderer import Renderer, RenderError, RenderJob
+from pictify_ssg.local.renderer import Renderer, RenderFailure, RenderJob
 
 from .helpers import StartServer, client_for
 
@@ -103,7 +103,7 @@ async def test_the_launch_is_tried_again_after_the_back_off(tmp_path: Path) -> N
     renderer = Renderer(browsers=1, executable=str(flaky), launch_retry_s=0)
     job = RenderJob(width=20, height=20, html="<p>x</p>")
     try:
-        with pytest.raises(RenderError) as caught:
+        with pytest.raises(RenderFailure) as caught:
             await renderer.render(job)
         output = await renderer.render(job)
     finally:

@@ -26,7 +26,7 @@ from PIL import Image
 from pictify_ssg.local import ServerOptions
 from pictify_ssg.local.network_policy import Address, NetworkPolicy
 from pictify_ssg.local.processes import alive, command_line, descendants
-from pictify_ssg.local.renderer import Renderer, RenderError, RenderJob
+from pictify_ssg.local.renderer import Renderer, RenderFailure, RenderJob
 
 from .helpers import StartServer, client_for, fetch_image
 
@@ -484,7 +484,7 @@ async def test_a_resource_that_never_loads_fails_within_the_card_budget(
     await renderer.render(RenderJob(width=20, height=20, html="<p>warm</p>"))
 
     started = time.monotonic()
-    with pytest.raises(RenderError) as failure:
+    with pytest.raises(RenderFailure) as failure:
         await renderer.render(RenderJob(width=60, height=60, html=html))
     elapsed = time.monotonic() - started
     after = await renderer.render(RenderJob(width=30, height=30, html="<p>next</p>"))
@@ -501,7 +501,7 @@ async def test_a_huge_document_is_stopped_by_the_budget() -> None:
     try:
         await renderer.render(RenderJob(width=20, height=20, html="<p>warm</p>"))
         started = time.monotonic()
-        with pytest.raises(RenderError) as failure:
+        with pytest.raises(RenderFailure) as failure:
             await renderer.render(RenderJob(width=60, height=60, html=huge))
         elapsed = time.monotonic() - started
         after_started = time.monotonic()
@@ -610,7 +610,7 @@ async def test_a_redirect_into_the_machine_is_refused(
 ) -> None:
     url = f"http://public.test:{loopback.port}/redirect?to={loopback.base}/hit-main"
 
-    with pytest.raises(RenderError) as failure:
+    with pytest.raises(RenderFailure) as failure:
         await public_test_renderer.render(RenderJob(width=50, height=50, url=url))
 
     assert failure.value.code == "URL_NOT_ALLOWED"
@@ -627,7 +627,7 @@ async def test_a_page_that_navigates_into_the_machine_is_refused(
     await public_test_renderer.render(RenderJob(width=20, height=20, html="<p>warm</p>"))
 
     started = time.monotonic()
-    with pytest.raises(RenderError) as failure:
+    with pytest.raises(RenderFailure) as failure:
         await public_test_renderer.render(RenderJob(width=50, height=50, url=url, javascript=True))
     elapsed = time.monotonic() - started
 

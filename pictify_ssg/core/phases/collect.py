@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from pictify_ssg.core.build_report import Outcome
 from pictify_ssg.core.errors import PageError
@@ -21,37 +20,8 @@ from pictify_ssg.core.records import PageRecord
 from pictify_ssg.core.results import CardResult
 from pictify_ssg.core.selection import selected
 from pictify_ssg.core.site_output import check_own_image, explicit_image_url, mime_type_for
+from pictify_ssg.core.template_refs import TemplateRef
 from pictify_ssg.core.text import shorten
-
-
-@dataclass(frozen=True)
-class TemplateRef:
-    """Which template a card uses, before it is read.
-
-    Attributes:
-        kind: ``"uid"`` (a template on the service), ``"file"`` (an HTML file) or
-            ``"layout"`` (a built-in layout).
-        value: The uid, the file's absolute path, or the layout's name.
-        what: The setting or page entry asking for it, for messages.
-        page_named: A file the page named: read under the untrusted-content rules.
-    """
-
-    kind: str
-    value: str
-    what: str
-    page_named: bool = False
-
-    @property
-    def key(self) -> str:
-        """Identifies the template within the build (pages sharing it share one read)."""
-        return f"{self.kind}:{self.value}"
-
-    @property
-    def label(self) -> str:
-        """The design, as the gallery names it."""
-        if self.kind == "file":
-            return Path(self.value).name
-        return f"{self.kind if self.kind == 'layout' else 'template'} {self.value}"
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,11 @@ from pictify_ssg.core.errors import PageError
 from pictify_ssg.core.failures import Failure
 from pictify_ssg.core.fingerprint import card_fingerprint
 from pictify_ssg.core.markup import inline_html
-from pictify_ssg.core.phases.collect import CardRequest, Collected, TemplateRef
+from pictify_ssg.core.phases.collect import CardRequest, Collected
 from pictify_ssg.core.phases.context import BuildContext
 from pictify_ssg.core.template_help import check_template_variables
 from pictify_ssg.core.template_loading import load_local_template
+from pictify_ssg.core.template_refs import TemplateRef
 from pictify_ssg.core.variables import (
     DEFAULT_VARIABLES,
     card_context,
