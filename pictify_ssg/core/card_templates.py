@@ -301,9 +301,30 @@ async def ensure_remote_copy(
             result = None  # deleted on the service: make a new one
     if result is None:
         name = f"pictify-ssg {template.path.name} {template.identity['file_sha256'][:8]}"
-        result = await service.create_template(
-            name=name, html=template.html, width=width, height=height
-        )
+        result = await _create(service, name=name, html=template.html, width=width, height=height)
     uid = str(result.uid)
     remember_remote_uid(store, identity, account, template, uid)
     return uid
+
+
+async def _create(service: Service, *, name: str, html: str, width: int, height: int) -> Any:
+    """Create the remote copy; once more when the first try's outcome is unknown.
+
+    The client never repeats a create that may have reached the service (it could make a
+    duplicate), but every card of the build waits on this one template: so the newest
+    templates are looked through for the copy that try may have made, and only when it is not
+    there is the template created again. A duplicate at worst costs a template, not a card.
+    """
+    from pictify_ssg.client import exceptions as errors
+
+    try:
+        return await service.create_template(name=name, html=html, width=width, height=height)
+    except errors.PictifyError as exc:
+        if not (exc.retryable and exc.outcome_unknown):
+            raise
+        log.debug("pictify: creating template %r failed (%s); looking for it", name, exc)
+    # The name holds the file's content hash: a template of that name has this content.
+    made = await service.newest_template(name)
+    if made is not None:
+        return made
+    return await service.create_template(name=name, html=html, width=width, height=height)

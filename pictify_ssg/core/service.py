@@ -69,6 +69,13 @@ class Service:
         self.calls["templates.create"] += 1
         return await self.client.templates.create(name=name, html=html, width=width, height=height)
 
+    async def newest_template(self, name: str) -> Any | None:
+        """``GET /templates?sort=newest``: the newest template named ``name`` among the last
+        20 made on the account, if any."""
+        self.calls["templates.list"] += 1
+        page = await self.client.templates.list(sort="newest", limit=20)
+        return next((t for t in page.items if t.name == name), None)
+
     async def update_template(self, uid: str, *, html: str, width: int, height: int) -> Any:
         """``PUT /templates/{uid}``."""
         self.calls["templates.update"] += 1
