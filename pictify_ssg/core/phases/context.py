@@ -10,7 +10,6 @@ from pictify_ssg.core import cache_keys
 from pictify_ssg.core.backend import BackendChoice, ServiceOpener
 from pictify_ssg.core.records import PageRecord, SiteInfo
 from pictify_ssg.core.results import CardResult, MetaTag, Origin
-from pictify_ssg.core.service import Service
 from pictify_ssg.core.settings import Settings, resolve_path
 from pictify_ssg.core.site_files import SiteFolders
 from pictify_ssg.core.site_output import meta_tags
@@ -34,21 +33,6 @@ class Warnings:
             self.sink(message)
 
 
-class Services:
-    """The rendering service, opened on first need and kept for the build."""
-
-    def __init__(self, opener: ServiceOpener) -> None:
-        self._opener = opener
-        self.service: Service | None = None
-
-    async def get(self, renders: int | None = None) -> Service:
-        """The service; ``renders``: the cards about to be rendered (``None`` when unknown),
-        so the opener can size a local server to the work."""
-        if self.service is None:
-            self.service = await self._opener.open(renders=renders)
-        return self.service
-
-
 @dataclass(frozen=True)
 class BuildContext:
     """The fixed facts of one build, shared by its phases.
@@ -59,7 +43,7 @@ class BuildContext:
         config_dir: Where relative setting paths start.
         choice: The backend chosen (hosted, local or skip) and where cards are hosted.
         store: The card cache.
-        services: The rendering service, opened on first need.
+        opener: Opens the rendering service on first need (and keeps it for the pipeline).
         warn: Records a warning once (see :class:`Warnings`).
         folders: The folders page-named files may come from.
     """
@@ -69,7 +53,7 @@ class BuildContext:
     config_dir: Path
     choice: BackendChoice
     store: Store
-    services: Services
+    opener: ServiceOpener
     warn: Warnings
     folders: SiteFolders
 
@@ -94,9 +78,7 @@ class BuildContext:
                 *(resolve_path(config_dir, folder) for folder in settings.allowed_dirs),
             ],
         )
-        return cls(
-            settings, site, config_dir, choice, store, Services(opener), Warnings(warn), folders
-        )
+        return cls(settings, site, config_dir, choice, store, opener, Warnings(warn), folders)
 
     @property
     def site_url(self) -> str | None:

@@ -93,7 +93,7 @@ async def _read_template(ref: TemplateRef, ctx: BuildContext) -> TemplateVersion
         if ref.kind in ("file", "layout"):
             return load_local_template(ref, ctx.settings, ctx.site, ctx.folders, ctx.warn)
         version, _ = await read_remote_version(
-            ctx.services.get,
+            ctx.opener.open,
             ctx.store,
             identity=ctx.choice.identity,
             uid=ref.value,

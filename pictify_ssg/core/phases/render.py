@@ -65,7 +65,7 @@ async def _render_missing(plan: Plan, ctx: BuildContext, encoder: CardEncoder) -
         off = Failure("service", "rendering is off (backend: skip)")
         return Renders(dict(plan.found), failures={c.fingerprint: off for c in missing})
     try:
-        service = await ctx.services.get(renders=len(missing))
+        service = await ctx.opener.open(renders=len(missing))
     except Exception as exc:  # noqa: BLE001 - cannot open the service: every miss fails
         # Reported once, by the per-problem warning at the end of the build.
         down = Failure("service", f"cannot start the {ctx.choice.kind} renderer: {exc}", True)

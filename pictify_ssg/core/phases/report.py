@@ -34,7 +34,7 @@ def report(published: Published, renders: Renders, ctx: BuildContext) -> BuildRe
         warnings=ctx.warn.seen,
         backend=ctx.choice.kind,
     )
-    service = ctx.services.service
+    service = ctx.opener.service
     if service is not None:
         result.api_calls.update(service.calls)
         service.calls.clear()
