@@ -235,7 +235,7 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         self._logs.enter_context(forward_core_logs(log))
         try:
             pipeline = self._open_pipeline(self._settings, config)
-            self._cards = pipeline.start(pages, self._site)
+            self._cards = pipeline.start(pages, self._site, last=not self._serving)
         except BuildError as error:
             self._logs.close()
             raise PluginError(str(error)) from None

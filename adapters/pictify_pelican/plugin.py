@@ -169,7 +169,7 @@ def all_generators_finalized(generators: list[Any]) -> None:
     closing.enter_context(summary)
     try:
         pipeline = closing.enter_context(Pipeline(state.settings, config_dir=state.config_dir))
-        build = pipeline.start(pages, site_info(settings))
+        build = pipeline.start(pages, site_info(settings), last=True)  # a pipeline per build
     except BuildError as error:
         closing.close()
         # Pelican prints the message as it is: options named as pelicanconf.py spells them.

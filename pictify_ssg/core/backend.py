@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
     # should not pay.
     import httpx
 
-    from pictify_ssg.local import LocalServer, ServerOptions
+    from pictify_ssg.local import ServerOptions
+    from pictify_ssg.local.spawned import SpawnedServer
 
 log = logging.getLogger("pictify_ssg")
 
@@ -119,8 +121,9 @@ class ServiceOpener:
         self.choice = choice
         self.cache_dir = cache_dir
         self.service: Service | None = None
-        self.server: LocalServer | None = None
+        self.server: SpawnedServer | None = None
         self._renders_dir: Path | None = None
+        self._stopping: threading.Thread | None = None
         self._downloads: httpx.AsyncClient | None = None
         # Made on first use, on the pipeline's event loop (the only loop that opens services).
         self._opening: asyncio.Lock | None = None
@@ -179,23 +182,27 @@ class ServiceOpener:
     def local_options(self, renders: int | None) -> ServerOptions:
         """The local server's options for a build about to render ``renders`` cards.
 
-        Chromium start-up dominates a rebuild that changed a card or two, and on a two-core
-        machine starting a second browser nearly doubles it while the second one would sit
-        idle: up to ``direct_threshold`` cards (rendered one by one anyway, see the planner)
-        get one browser. More cards, or an unknown number, keep the server's default, whose
-        second browser pays off in PNG encoding throughput. The server then lives for the
-        whole pipeline (``mkdocs serve``), sized by the build that started it.
+        One Chromium: a build shares the machine with the site generator, and a second
+        browser costs about 90 MB for a few per cent of speed (a heavy gradient design loses
+        ~10 % with one; ``bench/site_builds.py`` measures the whole build). Up to
+        ``direct_threshold`` cards (rendered one by one anyway, see the planner) it has one
+        page, which starts soonest; more cards, or an unknown number, get two pages, so one
+        is drawn while the other's screenshot is encoded. The server then lives for the whole
+        pipeline (``mkdocs serve``), sized by the build that started it.
         """
         from pictify_ssg.local import ServerOptions
 
         hosts = tuple(self.settings.renderer_hosts)
+        few = renders is not None and renders <= self.settings.direct_threshold
         # Started only when cards are to be rendered, so Chromium is launched with it.
-        if renders is not None and renders <= self.settings.direct_threshold:
-            return ServerOptions(browsers=1, card_hosts=hosts, launch_at_start=True)
-        return ServerOptions(card_hosts=hosts, launch_at_start=True)
+        return ServerOptions(
+            browsers=1, pages_per_browser=1 if few else 2, card_hosts=hosts, launch_at_start=True
+        )
 
     async def _start_local(self, renders_expected: int | None) -> Any:
-        from pictify_ssg.local import LocalServer
+        # In a process of its own: its Python work would otherwise compete with the site
+        # generator's for this process' interpreter lock (see pictify_ssg.local.spawned).
+        from pictify_ssg.local.spawned import SpawnedServer
 
         data_dir = self.cache_dir / "local-server"
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -203,7 +210,7 @@ class ServiceOpener:
         # cache: a folder of this process's own, removed when the server stops, keeps the
         # cache at one copy of each card (another build sharing the cache has its own).
         renders = render_folder(data_dir)
-        server = LocalServer(
+        server = SpawnedServer(
             data_dir=data_dir, options=self.local_options(renders_expected), files_dir=renders
         )
         log.debug("pictify: starting the local renderer (data in %s)", data_dir)
@@ -225,11 +232,23 @@ class ServiceOpener:
             await self._downloads.aclose()
             self._downloads = None
 
+    def release_server(self) -> None:
+        """Start stopping the local server, if this opener started one, without waiting for it
+        (`stop_server` waits). For a pipeline that will build no more: its renderer and
+        Chromium are gone while the site generator still writes pages."""
+        if self.server is not None and self._stopping is None:
+            self._stopping = threading.Thread(target=self.stop_server, name="pictify-release")
+            self._stopping.start()
+
     def stop_server(self) -> None:
-        """Stop the local server, if this opener started one."""
-        if self.server is not None:
-            self.server.stop()
-            self.server = None
+        """Stop the local server, if this opener started one, and wait until it is gone."""
+        stopping = self._stopping
+        if stopping is not None and stopping is not threading.current_thread():
+            stopping.join()
+            self._stopping = None
+        server, self.server = self.server, None
+        if server is not None:
+            server.stop()
         if self._renders_dir is not None:
             shutil.rmtree(self._renders_dir, ignore_errors=True)
             self._renders_dir = None

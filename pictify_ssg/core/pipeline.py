@@ -6,7 +6,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -161,7 +161,12 @@ class Pipeline:
         return self.start(pages, site, background=False).wait()
 
     def start(
-        self, pages: Iterable[PageRecord], site: SiteInfo, *, background: bool = True
+        self,
+        pages: Iterable[PageRecord],
+        site: SiteInfo,
+        *,
+        background: bool = True,
+        last: bool = False,
     ) -> CardBuild:
         """Begin one site build; cards that need rendering render in the background.
 
@@ -177,6 +182,9 @@ class Pipeline:
             pages: Every page of the build.
             site: The site.
             background: ``False`` finishes the build before returning.
+            last: No build follows on this pipeline (``mkdocs build``, not ``serve``): the
+                local renderer is stopped as soon as this build's cards are done, while the
+                site generator still writes pages, rather than by :meth:`close`.
 
         Raises:
             BuildError: As :meth:`build`; with ``background``, errors of the rendering part
@@ -222,7 +230,8 @@ class Pipeline:
             provisional = None
             if background and run.to_render and choice.hosting == "site":
                 provisional = run.provisional()
-            build = CardBuild(provisional, running=self._loop.submit(run.complete()), store=store)
+            work = _then_release(run.complete(), opener) if last else run.complete()
+            build = CardBuild(provisional, running=self._loop.submit(work), store=store)
             build.on_cancel = run.cancel
             build.extra_warnings = notes
             if provisional is None:
@@ -251,6 +260,14 @@ class Pipeline:
         if message not in self._warned:
             self._warned.add(message)
             log.warning("%s", message)
+
+
+async def _then_release(work: Awaitable[BuildReport], opener: ServiceOpener) -> BuildReport:
+    """``work``, then the local renderer let go (see ``Pipeline.start(last=True)``)."""
+    try:
+        return await work
+    finally:
+        opener.release_server()
 
 
 class CardBuild:

@@ -334,15 +334,28 @@ class CardRenderer:
         return True
 
     async def _batch(self, jobs: tuple[CardJob, ...]) -> list[CardJob]:
-        """Render one batch; returns the jobs to retry directly."""
-        items = await self._run_batch(jobs)
+        """Render one batch; returns the jobs to retry directly.
+
+        Items that finished are taken while the batch still renders the others (every poll
+        lists them), so cards are downloaded and encoded as they come instead of all at once
+        when the batch ends.
+        """
+        early = _EarlyItems(jobs, self._accept_item)
+        try:
+            items = await self._run_batch(jobs, early)
+        except BaseException:
+            early.cancel()  # the build is cancelled
+            raise
+        taken = await early.settle()
         if items is None:
-            return [job for job in jobs if job.fingerprint not in self._unsure]
-        retry: list[CardJob] = []
+            return [j for j in jobs if j.fingerprint not in self._unsure | taken.keys()]
+        retry = [job for job in jobs if taken.get(job.fingerprint) is False]
         missing_urls = 0
         ready: list[tuple[CardJob, dict[str, Any]]] = []
         for index, job in enumerate(jobs):
             item = items.get(index)
+            if job.fingerprint in taken:
+                continue  # taken while the batch ran (retried above when that failed)
             if job.fingerprint in self._unsure:
                 continue  # failed for this build (see _run_batch): never sent again
             if item is None or not item.get("success"):
@@ -370,8 +383,12 @@ class CardRenderer:
             )
         return retry
 
-    async def _run_batch(self, jobs: Sequence[CardJob]) -> dict[int, dict[str, Any]] | None:
-        """Submit one batch and poll it; item index -> item, or ``None`` when it failed."""
+    async def _run_batch(
+        self, jobs: Sequence[CardJob], early: _EarlyItems | None = None
+    ) -> dict[int, dict[str, Any]] | None:
+        """Submit one batch and poll it; item index -> item, or ``None`` when it failed.
+
+        ``early`` is shown every poll's items, to take the finished ones at once."""
         if self._stop:
             for job in jobs:
                 self.outcome.failed[job.fingerprint] = self._stop
@@ -386,7 +403,9 @@ class CardRenderer:
                     uid, [job.variables for job in jobs], format=o.format, quality=o.quality
                 )
                 submitted = True
-                result, cancelled = await self._poll(batch_id)
+                result, cancelled = await self._poll(
+                    batch_id, early.offer if early is not None else None
+                )
             except Exception as exc:  # noqa: BLE001 - a failed batch falls back to direct renders
                 failure = Failure.from_error(exc)
                 if failure.kind == "account" or self._trip(failure):
@@ -398,6 +417,8 @@ class CardRenderer:
                 # directly could pay for each card twice, so they fail for this build.
                 unsure = submitted or _may_have_rendered(exc)
                 for job in jobs:
+                    if early is not None and early.has(job):
+                        continue  # rendered and taken before the batch went wrong
                     if unsure:
                         self._unsure.add(job.fingerprint)
                         self._fail(job, Failure.transient(failure.reason), final=True)
@@ -405,16 +426,7 @@ class CardRenderer:
                         self.outcome.failed[job.fingerprint] = failure
                 log.debug("pictify: batch failed: %s", failure.reason)
                 return None
-        items: dict[int, dict[str, Any]] = {}
-        for item in [*result.results, *result.errors]:
-            if item.index is not None and item.index not in items:
-                items[int(item.index)] = {
-                    "success": bool(item.success),
-                    "url": item.url,
-                    "width": item.width,
-                    "height": item.height,
-                    "error": item.error,
-                }
+        items = _items_of(result)
         if cancelled:
             log.debug(
                 "pictify: batch %s cancelled after %g s; %d of %d items finished",
@@ -425,8 +437,14 @@ class CardRenderer:
             )
         return items
 
-    async def _poll(self, batch_id: str) -> tuple[Any, bool]:
+    async def _poll(
+        self, batch_id: str, offer: Callable[[Any], None] | None = None
+    ) -> tuple[Any, bool]:
         """Poll a batch with backoff until it is terminal; cancel it on timeout.
+
+        Args:
+            batch_id: The batch.
+            offer: Called with every poll's results (items finished so far).
 
         Returns:
             The batch's results, and whether it was cancelled for taking too long.
@@ -437,6 +455,8 @@ class CardRenderer:
             result = await self.service.batch_results(batch_id)
             if (result.status or "") in _TERMINAL:
                 return result, False
+            if offer is not None:
+                offer(result)
             if time.monotonic() + delay > deadline:
                 break
             await asyncio.sleep(delay)
@@ -456,3 +476,61 @@ class CardRenderer:
     def _warn_once(self, message: str) -> None:
         if message not in self.outcome.warnings:
             self.outcome.warnings.append(message)
+
+
+def _items_of(result: Any) -> dict[int, dict[str, Any]]:
+    """A batch's results as item index -> item (the first entry for an index wins)."""
+    items: dict[int, dict[str, Any]] = {}
+    for item in [*result.results, *result.errors]:
+        if item.index is not None and item.index not in items:
+            items[int(item.index)] = {
+                "success": bool(item.success),
+                "url": item.url,
+                "width": item.width,
+                "height": item.height,
+                "error": item.error,
+            }
+    return items
+
+
+class _EarlyItems:
+    """The items of a running batch taken before it ends: each finished item with a URL is
+    downloaded and kept as soon as a poll lists it.
+
+    Args:
+        jobs: The batch's jobs, by item index.
+        accept: Downloads and keeps one item; ``True`` when the card was kept.
+    """
+
+    def __init__(
+        self,
+        jobs: Sequence[CardJob],
+        accept: Callable[[CardJob, Mapping[str, Any]], Awaitable[bool]],
+    ) -> None:
+        self._jobs = jobs
+        self._accept = accept
+        self._tasks: dict[str, asyncio.Task[bool]] = {}  # by fingerprint
+
+    def has(self, job: CardJob) -> bool:
+        """Whether ``job`` was taken early."""
+        return job.fingerprint in self._tasks
+
+    def offer(self, result: Any) -> None:
+        """Take the finished items of one poll's ``result`` not taken yet."""
+        for index, item in _items_of(result).items():
+            if not 0 <= index < len(self._jobs) or not item["success"] or not item["url"]:
+                continue
+            job = self._jobs[index]
+            if job.fingerprint not in self._tasks:
+                self._tasks[job.fingerprint] = asyncio.ensure_future(self._accept(job, item))
+
+    async def settle(self) -> dict[str, bool]:
+        """Wait for every item taken; fingerprint -> whether its card was kept."""
+        if self._tasks:
+            await asyncio.wait(self._tasks.values())
+        return {fingerprint: task.result() for fingerprint, task in self._tasks.items()}
+
+    def cancel(self) -> None:
+        """Stop the downloads still running."""
+        for task in self._tasks.values():
+            task.cancel()

@@ -34,6 +34,53 @@ from pathlib import Path
 
 from pictify_ssg.local.exceptions import ChromiumNotFoundError
 
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+"""The Chromium features Playwright's launch disables (as of Playwright 1.65).
+
+Chromium reads only the last ``--disable-features`` switch, and ours comes after Playwright's,
+so ours repeats these (``tests/test_browser_flags.py`` compares them with the installed
+Playwright's list)."""
+
+DISABLED_FEATURES = (
+    *PLAYWRIGHT_DISABLED_FEATURES,
+    # Every browser window (one per card page) preloads the WebUI of its address bar's popup
+    # into a renderer process of its own: 50-70 MB each that a headless renderer never shows.
+    "WebUIOmniboxPopup",
+    "WebUIOmniboxAimPopup",
+    # A spare renderer process kept warm for the next site: cards never change site.
+    "SpareRendererForSitePerProcess",
+)
+"""Features every launch disables."""
+
+PLAYWRIGHT_ENABLED_FEATURES = ("CDPScreenshotNewSurface", "SkipListAccountsWithoutGaiaCookies")
+"""The Chromium features Playwright's launch enables (as of Playwright 1.65; the same rule as
+for `PLAYWRIGHT_DISABLED_FEATURES`)."""
+
+ENABLED_FEATURES = (
+    *PLAYWRIGHT_ENABLED_FEATURES,
+    # The network service on a thread of the browser process rather than a process of its
+    # own (about 15 MB less); every request a card makes is refused or allowed there anyway.
+    "NetworkServiceInProcess2",
+)
+"""Features every launch enables."""
+
 LAUNCH_ARGS = (
     "--headless",
     "--no-sandbox",  # containers and CI runners rarely allow Chromium's user-namespace sandbox
@@ -55,9 +102,11 @@ LAUNCH_ARGS = (
     # Fewer processes per browser, the same pixels: GPU work (software rasterising, as with
     # --disable-gpu) on a thread of the browser process, and no zygote (it only speeds up
     # forking sandboxed processes, and there is no sandbox). About 45 MB less per browser
-    # (Chromium 156). (Not --disable-features: it would replace Playwright's own list.)
+    # (Chromium 156).
     "--in-process-gpu",
     "--no-zygote",
+    "--disable-features=" + ",".join(DISABLED_FEATURES),
+    "--enable-features=" + ",".join(ENABLED_FEATURES),
 )
 """Command-line flags for every launch; they keep Chromium quiet, offline and sandbox-free."""
 

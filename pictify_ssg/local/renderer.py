@@ -107,6 +107,11 @@ handlers, then up to ``RETIRE_DRAIN_S`` for their answers (see `Renderer._retire
 SCREENSHOT_ATTEMPTS = 5
 """Tries for a screenshot Chromium cannot take yet (no frame right after a navigation)."""
 
+GARBAGE_EVERY_RENDERS = 200
+GARBAGE_TIMEOUT_S = 5.0
+"""A page's garbage is collected every ``GARBAGE_EVERY_RENDERS`` renders, waiting at most
+``GARBAGE_TIMEOUT_S`` (see `Renderer._collect_garbage_now_and_then`)."""
+
 WRITE_SLICE_CHARS = 512 * 1024
 """Documents longer than this are written in slices of this size, one DevTools message each.
 
@@ -313,6 +318,7 @@ class _Slot:
     # timer) is refused without failing the next render on this page.
     writer: _Watch | None = None
     broken: bool = False  # replacing it failed; try again before its next render
+    renders: int = 0  # cards rendered on this page
     closing: bool = False  # being closed: every request is refused at once
     deciding: int = 0  # requests paused in interception, waiting for our answer
     decided: asyncio.Event = field(default_factory=asyncio.Event)  # set while deciding == 0
@@ -409,7 +415,9 @@ class Renderer:
         try:
             if slot.broken:
                 slot = await self._replace(slot)
-            return await self._render_watched(slot, job)
+            output = await self._render_watched(slot, job)
+            await self._collect_garbage_now_and_then(slot)
+            return output
         except RenderFailure:
             raise
         except (PlaywrightError, _PageScriptError, _RenderTimeout) as exc:
@@ -431,6 +439,23 @@ class Renderer:
             raise RenderFailure(422, "RENDER_FAILED", f"Rendering failed: {first_line}") from None
         finally:
             idle.put_nowait(slot)
+
+    async def _collect_garbage_now_and_then(self, slot: _Slot) -> None:
+        """Collect the page's garbage every `GARBAGE_EVERY_RENDERS` renders.
+
+        Every card written into the document leaves the previous one's DOM behind for the
+        garbage collector, which a page busy with cards seldom runs: left alone, a page's
+        renderer process grew by ~90 KB per card (30 MB to 70 MB over 500 CJK and emoji
+        cards, Chromium 156). A collection also drops caches the next cards rebuild, so it
+        is not run after every card: every 50 kept a renderer near 28 MB but cost ~3 ms per
+        card; every 200 keeps it under ~45 MB at no measurable cost.
+        """
+        slot.renders += 1
+        if slot.renders % GARBAGE_EVERY_RENDERS == 0:
+            with contextlib.suppress(PlaywrightError, asyncio.TimeoutError):
+                await asyncio.wait_for(
+                    slot.cdp.send("HeapProfiler.collectGarbage"), GARBAGE_TIMEOUT_S
+                )
 
     async def close(self) -> None:
         """Close every page and browser and stop Playwright's driver (idempotent)."""

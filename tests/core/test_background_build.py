@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from PIL import Image
 
 from pictify_ssg.core import PageRecord, Pipeline, Settings, SiteInfo
@@ -107,3 +108,40 @@ def test_closing_cancels_a_build_never_waited_for(
     assert build.pending
     pipeline.close()  # the SSG failed: nothing is published, nothing hangs
     assert not (site.output_dir / "assets" / "social" / "index.html").exists()
+
+
+def _embedded_build(tmp_path: Path, pages: PagesFactory, site: SiteInfo, *, last: bool) -> bool:
+    """Whether the embedded renderer still runs once a build's cards are done."""
+    settings = Settings.from_mapping(
+        {"backend": "local", "template_file": "card.html", "width": 400, "height": 210}
+    )
+    with Pipeline(settings, config_dir=tmp_path) as pipeline:
+        build = pipeline.start(pages(2), site, last=last)
+        assert build.wait().counts == {"rendered": 2}
+        opener = pipeline._opener
+        assert opener is not None
+        stopping = opener._stopping
+        if stopping is not None:
+            stopping.join(30)
+        return opener.server is not None
+
+
+@pytest.mark.parametrize(
+    ("last", "kept"),
+    [
+        (True, False),  # `mkdocs build`: Chromium goes while the generator still writes pages
+        (False, True),  # `mkdocs serve`: the next rebuild reuses it
+    ],
+    ids=["last-build-lets-go", "more-builds-keep-it"],
+)
+def test_the_last_build_lets_the_renderer_go_as_soon_as_its_cards_are_done(
+    tmp_path: Path,
+    card_file: Path,
+    pages: PagesFactory,
+    site: SiteInfo,
+    monkeypatch: pytest.MonkeyPatch,
+    last: bool,
+    kept: bool,
+) -> None:
+    monkeypatch.delenv("PICTIFY_API_KEY", raising=False)
+    assert _embedded_build(tmp_path, pages, site, last=last) is kept

@@ -32,10 +32,11 @@ if not Path("/proc/self").is_dir():  # pragma: no cover - the orphan checks read
 
 SEED = 20261125
 ROUNDS = 20
-PAGES = 40
+PAGES = 80
 WIDTH, HEIGHT = 400, 210
 KILL_WINDOW_S = (0.3, 5.0)
-"""Delays after spawning the child; a cold 40-card build takes about 5 s on two cores."""
+"""Delays after spawning the child; a cold 80-card build takes about 6 s on two cores, and the
+second build of a pair resumes the first (cards are kept as they are rendered)."""
 ORPHAN_GRACE_S = 5.0
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -29,6 +29,7 @@ BUILD = r"""
 import json, sys
 from pathlib import Path
 import pictify_ssg.local.server as server_module
+import pictify_ssg.local.spawned as spawned
 from pictify_ssg.core import PageRecord, Settings, SiteInfo, build
 
 real_storage = server_module.Storage
@@ -39,6 +40,8 @@ def storage_when_released(data_dir, files_dir=None):
     return real_storage(data_dir, files_dir)
 
 server_module.Storage = storage_when_released
+# The build's server in this process (not a child of its own), so the hook above runs there.
+spawned.SpawnedServer = server_module.LocalServer
 cache, root, width, height, count = sys.argv[1:]
 root = Path(root)
 settings = Settings.from_mapping({

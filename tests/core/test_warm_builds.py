@@ -160,18 +160,14 @@ def test_summary_record_has_its_own_logger(
     assert logging.getLogger("pictify_ssg.summary").parent is logging.getLogger("pictify_ssg")
 
 
-@pytest.mark.parametrize(
-    ("renders", "browsers"), [(1, 1), (4, 1), (5, None), (200, None), (None, None)]
-)
-def test_a_few_misses_start_one_browser(
-    tmp_path: Path, renders: int | None, browsers: int | None
+@pytest.mark.parametrize(("renders", "pages"), [(1, 1), (4, 1), (5, 2), (200, 2), (None, 2)])
+def test_a_few_misses_start_one_page_many_start_two(
+    tmp_path: Path, renders: int | None, pages: int
 ) -> None:
-    from pictify_ssg.local import ServerOptions
-
     settings = Settings.from_mapping({"backend": "local", "direct_threshold": 4})
     opener = ServiceOpener(settings, choose_backend(settings), tmp_path)
-    expected = browsers if browsers is not None else ServerOptions().browsers
-    assert opener.local_options(renders).browsers == expected
+    options = opener.local_options(renders)
+    assert (options.browsers, options.pages_per_browser) == (1, pages)
 
 
 def _modules_after(code: str) -> set[str]:
