@@ -348,7 +348,8 @@ class CardRenderer:
             raise
         taken = await early.settle()
         if items is None:
-            return [j for j in jobs if j.fingerprint not in self._unsure | taken.keys()]
+            settled = self._unsure | taken.keys()  # failed for this build, or rendered
+            return [job for job in jobs if job.fingerprint not in settled]
         retry = [job for job in jobs if taken.get(job.fingerprint) is False]
         missing_urls = 0
         ready: list[tuple[CardJob, dict[str, Any]]] = []

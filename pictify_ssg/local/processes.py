@@ -8,6 +8,7 @@ exposes the process tree under ``/proc``; elsewhere the wait is skipped.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import sys
@@ -48,6 +49,17 @@ def alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+async def wait_gone(pids: set[int], timeout_s: float = 10.0) -> set[int]:
+    """Wait (without a worker thread: this also runs at interpreter exit) until ``pids``
+    end; those still running after ``timeout_s``."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    remaining = {pid for pid in pids if alive(pid)}
+    while remaining and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.02)
+        remaining = {pid for pid in remaining if alive(pid)}
+    return remaining
 
 
 def kill(pids: set[int]) -> None:

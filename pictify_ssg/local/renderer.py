@@ -83,7 +83,13 @@ from pictify_ssg.local.browser import (
 from pictify_ssg.local.exceptions import ChromiumNotFoundError
 from pictify_ssg.local.network_policy import NetworkPolicy
 from pictify_ssg.local.options import CaptureMode
-from pictify_ssg.local.processes import alive, children, command_line, descendants, kill
+from pictify_ssg.local.processes import (
+    children,
+    command_line,
+    descendants,
+    kill,
+    wait_gone,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -485,7 +491,7 @@ class Renderer:
                 await playwright.stop()
         self._idle = None
         self._driver_pids = set()
-        leftovers = await _wait_gone(tree)
+        leftovers = await wait_gone(tree)
         if leftovers:
             logger.debug("killing %d Chromium process(es) that outlived close()", len(leftovers))
             kill(leftovers)
@@ -1092,16 +1098,6 @@ async def _deciding(slot: _Slot, decision: Awaitable[None]) -> None:
 async def _close_quietly(page: Page) -> None:
     with contextlib.suppress(PlaywrightError):
         await page.close()
-
-
-async def _wait_gone(pids: set[int], timeout_s: float = 10.0) -> set[int]:
-    """Wait (without a worker thread: this also runs at interpreter exit) until ``pids`` end."""
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    remaining = {pid for pid in pids if alive(pid)}
-    while remaining and asyncio.get_running_loop().time() < deadline:
-        await asyncio.sleep(0.02)
-        remaining = {pid for pid in remaining if alive(pid)}
-    return remaining
 
 
 #: Node options for Playwright's driver when the user set none: V8's young generation at 1 MB

@@ -20,11 +20,11 @@ import json
 import logging
 import os
 import pickle
+import queue
 import signal
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -88,23 +88,28 @@ class SpawnedServer:
         self._process = process
         assert process.stdin is not None
         assert process.stdout is not None
+        answers: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._reader = threading.Thread(
+            target=_read_output,
+            args=(process.stdout, answers),
+            name="pictify-server-output",
+            daemon=True,
+        )
+        self._reader.start()
         try:
             payload = pickle.dumps(self._config)
             process.stdin.write(len(payload).to_bytes(8, "big") + payload)
             process.stdin.flush()
-            message = _answer(process.stdout, time.monotonic() + STARTUP_TIMEOUT_S)
-        except (OSError, TimeoutError, ValueError) as exc:
+            message = answers.get(timeout=STARTUP_TIMEOUT_S)
+        except (OSError, queue.Empty) as exc:
             self.stop()
-            raise LocalServerError(f"the local Pictify server did not start: {exc}") from None
+            reason = str(exc) or f"no answer within {STARTUP_TIMEOUT_S:g} s"
+            raise LocalServerError(f"the local Pictify server did not start: {reason}") from None
         if "ready" not in message:
             self.stop()
             raise _start_error(message.get("error"))
         self.base_url = str(message["ready"]["base_url"])
         self.api_key = str(message["ready"]["api_key"])
-        self._reader = threading.Thread(
-            target=_relay_logs, args=(process.stdout,), name="pictify-server-logs", daemon=True
-        )
-        self._reader.start()
         return self
 
     def stop(self) -> None:
@@ -131,34 +136,6 @@ class SpawnedServer:
         return f"SpawnedServer({self.base_url or 'stopped'})"
 
 
-def _answer(stream: IO[bytes], deadline: float) -> dict[str, Any]:
-    """The child's answer to the start (``ready`` or ``error``); the records it logged while
-    starting (a damaged database moved aside, say) are logged here on the way.
-
-    Raises:
-        TimeoutError: No answer by ``deadline`` (a `time.monotonic` value).
-    """
-    while True:
-        line = _read_line(stream, deadline - time.monotonic())
-        if not line:
-            return {}  # the child exited without answering
-        message = json.loads(line)
-        if "log" not in message:
-            return dict(message)
-        _relay(line)
-
-
-def _read_line(stream: IO[bytes], timeout: float) -> bytes:
-    """One line of ``stream``, or `TimeoutError` after ``timeout`` seconds."""
-    result: list[bytes] = []
-    reader = threading.Thread(target=lambda: result.append(stream.readline()), daemon=True)
-    reader.start()
-    reader.join(max(0.0, timeout))
-    if reader.is_alive():
-        raise TimeoutError("no answer in time")
-    return result[0]
-
-
 def _start_error(error: Any) -> LocalServerError:
     if not isinstance(error, dict):
         return LocalServerError("the local Pictify server did not start")
@@ -169,18 +146,27 @@ def _start_error(error: Any) -> LocalServerError:
     return LocalServerError(f"the local Pictify server did not start: {message}")
 
 
-def _relay_logs(stream: IO[bytes]) -> None:
-    """Log the child's records here, until its output ends."""
+def _read_output(stream: IO[bytes], answers: queue.Queue[dict[str, Any]]) -> None:
+    """Log the child's records here (those of its start too: a damaged database moved aside,
+    say) and pass anything else, its answer to the start, to ``answers``; until the output
+    ends, which is answered with an empty message."""
     for line in stream:
-        _relay(line)
+        try:
+            message = json.loads(line)
+        except ValueError:
+            continue  # nothing else is written there, but never fail the build on it
+        if not isinstance(message, dict):
+            continue
+        if "log" in message:
+            _relay(message["log"])
+        else:
+            answers.put(message)
+    answers.put({})
 
 
-def _relay(line: bytes) -> None:
-    try:
-        record = json.loads(line)["log"]
+def _relay(record: Any) -> None:
+    with contextlib.suppress(KeyError, TypeError, ValueError):
         logging.getLogger(str(record["name"])).log(int(record["level"]), "%s", record["msg"])
-    except (ValueError, KeyError, TypeError):
-        pass  # not a record (nothing else is written there, but never fail the build on it)
 
 
 # -- the child ----------------------------------------------------------------------------------

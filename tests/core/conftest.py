@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pictify_ssg.core import PageRecord, Settings, SiteInfo
+from pictify_ssg.core.rendering import RenderOptions
 
 if TYPE_CHECKING:
     from pictify_ssg.local import LocalServer
@@ -19,6 +20,24 @@ BATCH = "POST /templates/{uid}/batch-render"
 CARD_HTML = """<!doctype html><html><body style="margin:0;background:#123;color:#fff;
 font:60px sans-serif;padding:60px">{{title}}<p style="font-size:30px">{{site_name}}</p>
 </body></html>"""
+
+
+def render_options(**overrides: Any) -> RenderOptions:
+    """What `CardRenderer` is given: PNG cards of 1200x630, one request at a time."""
+    fields: dict[str, Any] = {
+        "format": "png",
+        "quality": 0.9,
+        "width": 1200,
+        "height": 630,
+        "mode": "direct",
+        "direct_threshold": 10,
+        "batch_size": 100,
+        "concurrency": 1,
+        "timeout": 30,
+        "download": True,
+    }
+    return RenderOptions(**(fields | overrides))
+
 
 SettingsFactory = Callable[..., Settings]
 SiteFactory = Callable[..., SiteInfo]

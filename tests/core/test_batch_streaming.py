@@ -10,11 +10,11 @@ import httpx
 
 from pictify_ssg.client import AsyncPictify
 from pictify_ssg.core.render_schedule import CardJob
-from pictify_ssg.core.rendering import CardRenderer, RenderOptions
+from pictify_ssg.core.rendering import CardRenderer
 from pictify_ssg.core.service import Rendered, Service
 from pictify_ssg.core.store import Store
 
-from .conftest import CARD_HTML, ServerFactory
+from .conftest import CARD_HTML, ServerFactory, render_options
 
 if TYPE_CHECKING:
     from pictify_ssg.local import LocalServer
@@ -33,18 +33,7 @@ async def _render_batch(server: LocalServer, tmp_path: Path) -> tuple[CardRender
         kept_at.append(time.monotonic())
         return None
 
-    options = RenderOptions(
-        format="png",
-        quality=0.9,
-        width=1200,
-        height=630,
-        mode="batch",
-        direct_threshold=0,
-        batch_size=100,
-        concurrency=1,
-        timeout=60,
-        download=True,
-    )
+    options = render_options(mode="batch", direct_threshold=0, timeout=60)
     api = AsyncPictify(api_key=server.api_key, base_url=server.base_url)
     store = Store(tmp_path / "cache")
     async with httpx.AsyncClient() as downloads:

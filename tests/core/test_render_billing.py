@@ -16,9 +16,11 @@ import pytest
 from pictify_ssg.client import exceptions as errors
 from pictify_ssg.core import rendering
 from pictify_ssg.core.render_schedule import CardJob
-from pictify_ssg.core.rendering import CardRenderer, RenderOptions
+from pictify_ssg.core.rendering import CardRenderer
 from pictify_ssg.core.service import Rendered, Service
 from pictify_ssg.core.store import Store
+
+from .conftest import render_options
 
 
 class _ScriptedService:
@@ -50,18 +52,7 @@ def _status_error(status: int, headers: dict[str, str] | None = None) -> errors.
 
 
 async def _run(tmp_path: Path, service: _ScriptedService) -> CardRenderer:
-    options = RenderOptions(
-        format="png",
-        quality=0.9,
-        width=1200,
-        height=630,
-        mode="direct",
-        direct_threshold=10,
-        batch_size=100,
-        concurrency=1,
-        timeout=30,
-        download=True,
-    )
+    options = render_options(mode="direct", direct_threshold=10, timeout=30)
     store = Store(tmp_path / "cache")
     try:
         renderer = CardRenderer(cast(Service, service), store, {"t": "uid"}, options)

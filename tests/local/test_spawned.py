@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
@@ -15,7 +16,7 @@ import httpx
 import pytest
 
 from pictify_ssg.local import ChromiumNotFoundError, ServerOptions
-from pictify_ssg.local.processes import alive, descendants
+from pictify_ssg.local.processes import descendants, wait_gone
 from pictify_ssg.local.spawned import SpawnedServer
 
 BROKEN_FONT_CARD = """<!doctype html><html><head><style>
@@ -25,12 +26,7 @@ body { margin: 0; font: 40px Broken, sans-serif; }
 
 
 def _gone(pids: set[int], within_s: float) -> set[int]:
-    deadline = time.monotonic() + within_s
-    left = {pid for pid in pids if alive(pid)}
-    while left and time.monotonic() < deadline:
-        time.sleep(0.1)
-        left = {pid for pid in left if alive(pid)}
-    return left
+    return asyncio.run(wait_gone(pids, within_s))
 
 
 def test_it_serves_relays_its_warnings_and_stops_with_its_chromium(
