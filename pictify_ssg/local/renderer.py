@@ -113,6 +113,9 @@ handlers, then up to ``RETIRE_DRAIN_S`` for their answers (see `Renderer._retire
 SCREENSHOT_ATTEMPTS = 5
 """Tries for a screenshot Chromium cannot take yet (no frame right after a navigation)."""
 
+MAX_FONT_WARNINGS = 5
+"""Web fonts that failed to load named per template, at most (see `Renderer._check_fonts`)."""
+
 GARBAGE_EVERY_RENDERS = 200
 GARBAGE_TIMEOUT_S = 5.0
 """A page's garbage is collected every ``GARBAGE_EVERY_RENDERS`` renders, waiting at most
@@ -770,16 +773,21 @@ class Renderer:
         """
         failed = await self._evaluate(slot, _FAILED_FONTS)
         for family in failed if isinstance(failed, list) else ():
-            key = (job.label or "", str(family))
+            # The family name comes from the card's HTML, which a page may have written: it is
+            # shown escaped and cut short, so it cannot forge lines of the build's log.
+            key = (job.label or "", _printable(str(family)))
             if key in self._failed_fonts:
                 continue
+            same_card = sum(label == key[0] for label, _ in self._failed_fonts)
+            if same_card >= MAX_FONT_WARNINGS:
+                continue  # a card declaring thousands of broken fonts gets a few lines
             self._failed_fonts.add(key)
             where = f"template {job.label!r}" if job.label else "a card"
             logger.warning(
                 "pictify: web font %s of %s failed to load, so the card shows a fallback "
                 "font; check the @font-face src (a local file must exist in the site; a "
                 "remote one needs its host in renderer_hosts)",
-                family,
+                key[1],
                 where,
             )
 
@@ -1093,6 +1101,13 @@ async def _deciding(slot: _Slot, decision: Awaitable[None]) -> None:
         slot.deciding -= 1
         if not slot.deciding:
             slot.decided.set()
+
+
+def _printable(text: str, limit: int = 80) -> str:
+    """``text`` with control characters escaped (a line break shows as ``\\n``), cut to
+    ``limit`` characters."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[: limit + 1])
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 async def _close_quietly(page: Page) -> None:
