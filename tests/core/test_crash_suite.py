@@ -51,16 +51,21 @@ SETTINGS = {
     "cache_dir": ".cache/pictify",
 }
 
+# The guard matters: with more than a few cards the build encodes them in worker processes,
+# which import the main script again (multiprocessing's "spawn"), as with any Python script.
 _BUILD_SCRIPT = """
 import json, sys
 from pathlib import Path
 from pictify_ssg.core import PageRecord, Settings, SiteInfo, build
-root, prefix = Path(sys.argv[1]), sys.argv[2]
-settings = Settings.from_mapping(json.loads(sys.argv[3]))
-site = SiteInfo(name="Docs", url="https://example.org/", config_dir=root, output_dir=root / "site")
-pages = [PageRecord.create(key=f"k{i}.md", url=f"k{i}/", title=f"{prefix} {i}")
-         for i in range(int(sys.argv[4]))]
-build(pages, settings, site)
+if __name__ == "__main__":
+    root, prefix = Path(sys.argv[1]), sys.argv[2]
+    settings = Settings.from_mapping(json.loads(sys.argv[3]))
+    site = SiteInfo(
+        name="Docs", url="https://example.org/", config_dir=root, output_dir=root / "site"
+    )
+    pages = [PageRecord.create(key=f"k{i}.md", url=f"k{i}/", title=f"{prefix} {i}")
+             for i in range(int(sys.argv[4]))]
+    build(pages, settings, site)
 """
 
 

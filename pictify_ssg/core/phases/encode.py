@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -94,6 +96,26 @@ class CardEncoder:
         if self.expected >= PROCESS_POOL_MIN_CARDS and cores > 1:
             # Spawned, not forked: this process runs threads (event loop, local server).
             return ProcessPoolExecutor(
-                max(1, min(4, cores // 2)), mp_context=multiprocessing.get_context("spawn")
+                max(1, min(4, cores // 2)),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=exit_with_parent,
             )
         return ThreadPoolExecutor(max(1, min(4, cores)), thread_name_prefix="pictify-encode")
+
+
+def exit_with_parent() -> None:
+    """In an encoding worker: end it when the build's process ends, however that ends.
+
+    A worker waits for work on a queue it holds both ends of, so a build killed with
+    ``kill -9`` (or by the out-of-memory killer) would leave it, and multiprocessing's resource
+    tracker, waiting for ever.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="pictify-encode-parent", daemon=True).start()
