@@ -100,10 +100,17 @@ def tree_sampler(pid: int, interval: float = 0.25) -> Iterator[list[int]]:
 
 
 def child_env() -> dict[str, str]:
-    """The environment of a build: no API key (local backend), no MkDocs 2 banner."""
+    """The environment of a build: no API key (local backend), no MkDocs 2 banner, and
+    bytecode cached as on a user's machine.
+
+    Some shells (CI images among them) set ``PYTHONDONTWRITEBYTECODE``: every build would then
+    compile pictify's source anew, a cost no installed copy has (pip compiles a wheel's
+    modules when it installs them, and the competitor's are compiled so).
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("PICTIFY_")}
     env["NO_MKDOCS_2_WARNING"] = "1"
     env.pop("PYTHONPROFILEIMPORTTIME", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

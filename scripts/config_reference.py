@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from pydantic_core import PydanticUndefined
 
 from pictify_ssg.core import Settings
+from pictify_ssg.core.settings import field_descriptions
 
 _DEFAULT_NOTES = {"api_key": "`PICTIFY_API_KEY` from the environment"}
 
@@ -38,9 +39,10 @@ def table() -> str:
         "|---|---|---|---|",
     ]
     defaults = Settings.model_construct().model_dump()
+    descriptions = field_descriptions()
     for name, info in Settings.model_fields.items():
         value = info.default if info.default_factory is None else defaults.get(name)
-        doc = " ".join((info.description or "").split()).replace("|", "\\|")
+        doc = " ".join(descriptions[name].split()).replace("|", "\\|")
         rows.append(f"| `{name}` | `PICTIFY_{name.upper()}` | {_default(name, value)} | {doc} |")
     return "\n".join(rows)
 

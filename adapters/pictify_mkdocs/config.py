@@ -14,6 +14,7 @@ from typing import Any
 from mkdocs.config.base import BaseConfigOption, Config, PlainConfigSchema
 
 from pictify_ssg.core import Settings
+from pictify_ssg.core.settings import field_descriptions
 
 #: Options whose default must not be computed when MkDocs builds its config.
 SECRET_OPTIONS = frozenset({"api_key"})
@@ -26,11 +27,15 @@ class SettingOption(BaseConfigOption[Any]):
     one error message format for MkDocs and Pelican alike.
     """
 
-    def __init__(self, name: str, default: Any, description: str) -> None:
+    def __init__(self, name: str, default: Any) -> None:
         super().__init__()
         self.name = name
         self.default = default
-        self.description = description
+
+    @property
+    def description(self) -> str:
+        """The option's documentation (read on demand: no build needs it)."""
+        return field_descriptions()[self.name]
 
     def run_validation(self, value: object, /) -> Any:
         return value
@@ -43,7 +48,7 @@ def setting_options() -> PlainConfigSchema:
         # The key's default is read from the environment when the core validates; calling its
         # factory here would copy the key into MkDocs' config, where a dump could show it.
         default = None if name in SECRET_OPTIONS else field.get_default(call_default_factory=True)
-        schema.append((name, SettingOption(name, default, field.description or "")))
+        schema.append((name, SettingOption(name, default)))
     return tuple(schema)
 
 

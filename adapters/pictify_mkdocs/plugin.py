@@ -2,17 +2,19 @@
 
 MkDocs reads every page before it renders any, so the plugin snapshots each page late in
 ``on_page_markdown``, starts the core's build with every page in ``on_env``, hands each page its
-card in ``on_page_context`` and writes the tags in ``on_post_page``. Cards that need rendering
-render in the background meanwhile (their URLs come from their fingerprints, so the tags are
-known before the images exist); ``on_post_build`` waits for them and writes the tags again in
-the few pages whose card failed. The adapter never makes an HTTP call, hashes or caches: that
-is the core's job.
+card in ``on_page_context`` and has the theme's own render write the tags into ``<head>``
+(``on_post_page`` only checks them, and edits the page when the theme wrote image tags of its
+own). Cards that need rendering render in the background meanwhile (their URLs come from their
+fingerprints, so the tags are known before the images exist); ``on_post_build`` waits for them
+and writes the tags again in the few pages whose card failed. The adapter never makes an HTTP
+call, hashes or caches: that is the core's job.
 
 MkDocs imports every configured plugin before it reads ``enabled``, so this module imports only
 what validating the options needs (the core's settings model, which the option schema is
-generated from). The pipeline, with its HTTP client and cache, is imported by the hooks that
-use it: ``enabled: false`` (the usual toggle for fast local previews) then costs almost
-nothing, and a warm build loads no HTTP stack at all.
+generated from) and the small text and tag helpers of the per-page hooks. The pipeline, with
+its HTTP client and cache, is imported by the hooks that use it: ``enabled: false`` (the usual
+toggle for fast local previews) then costs almost nothing, and a warm build loads no HTTP stack
+at all.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -32,8 +34,14 @@ from mkdocs.utils.templates import TemplateContext
 
 from pictify_mkdocs.config import PictifyConfig
 from pictify_mkdocs.logs import forward_core_logs
+from pictify_mkdocs.pages import page_record
 from pictify_mkdocs.site import config_dir, is_inside, material_social_enabled, site_info
 from pictify_ssg.core import Settings, SettingsError
+
+# Per-page work, imported once here rather than in each call: these are small modules of
+# the core (text and tags), not the pipeline.
+from pictify_ssg.core.head_slot import HeadSlot
+from pictify_ssg.core.html_head import has_tag_block, inject_meta_tags, render_tag_block
 
 if TYPE_CHECKING:
     # Annotations only. `mkdocs.livereload` is the dev server, which `mkdocs build` never
@@ -78,6 +86,9 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         self._cards: CardBuild | None = None
         # Where each page's HTML went, for writing its tags again when its card failed.
         self._written: dict[str, str] = {}
+        # Writes each page's tags as its template renders; the blocks it wrote, by page.
+        self._head_slot: HeadSlot | None = None
+        self._blocks: dict[str, str] = {}
         self._logs = ExitStack()  # the core's log forwarding, open while cards render
         self._serving = False
         self._stack: ExitStack | None = None
@@ -126,6 +137,8 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         self._report = None
         self._cards = None
         self._written = {}
+        self._head_slot = None
+        self._blocks = {}
         if not self._serving:
             self._records = {}
         if not settings.enabled:
@@ -193,8 +206,6 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         """Snapshot the page for the core once its front matter is final."""
         if not self._active:
             return markdown
-        from pictify_mkdocs.pages import page_record
-
         self._records[page.file.src_uri] = page_record(page, config, lang=self._lang())
         return markdown
 
@@ -206,8 +217,6 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         """
         record = self._records.get(page.file.src_uri)
         if record is None:
-            from pictify_mkdocs.pages import page_record
-
             if page.markdown is None:
                 page.read_source(config)
             record = self._records[page.file.src_uri] = page_record(page, config, lang=self._lang())
@@ -245,6 +254,7 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         self._report = self._cards.report
         if not self._cards.pending:
             self._logs.close()
+        self._head_slot = HeadSlot(env)
         if self._settings.gallery:
             log.info("card gallery: %s", self._gallery_location(config))
         return env
@@ -261,7 +271,7 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
             return None
         return self._report.cards.get(page.file.src_uri)
 
-    def on_page_context(
+    def _give_card(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
         """Give themes the card: ``page.meta.image`` (its URL) and ``page.meta.pictify_card``."""
@@ -282,16 +292,34 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         }
         return context
 
+    @event_priority(-100)  # the last hook before MkDocs renders the page's template
+    def _arm_head_slot(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        """Have the page's tags written into its ``<head>`` as its template renders."""
+        if self._head_slot is None:
+            return context
+        card = self._card(page)
+        block = None
+        if card is not None and card.tags:
+            block = self._blocks[page.file.src_uri] = render_tag_block(card.tags)
+        self._head_slot.arm(block)
+        return context
+
+    on_page_context = CombinedEvent(_give_card, _arm_head_slot)
+
     @event_priority(-100)  # after other plugins edited the HTML, so our tags are the last word
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Write the card's tags into ``<head>``, replacing the theme's image tags."""
         if self._cards is not None and self._cards.pending:
             self._written[page.file.src_uri] = page.file.abs_dest_path
+        block = self._blocks.pop(page.file.src_uri, None)
         card = self._card(page)
         if card is None:
             return output
-        from pictify_ssg.core import inject_meta_tags
-
+        # Written as the page rendered (see on_env): checked, never copied again.
+        if block is not None and has_tag_block(output, card.tags, block):
+            return output
         return inject_meta_tags(output, card.tags)
 
     # -- serve and lifecycle -------------------------------------------------------------------
@@ -334,8 +362,6 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
 
     def _rewrite(self, changed: dict[str, CardResult | None]) -> None:
         """Write the final tags into pages written with a card that then failed."""
-        from pictify_ssg.core import inject_meta_tags
-
         for key, card in sorted(changed.items()):
             path = self._written.get(key)
             if path is None:

@@ -379,7 +379,7 @@ def sweep_card_files(store: Store, *, records_removed: int) -> int:
     return removed
 
 
-def publish_card_file(store: Store, card: Card, path: Path) -> bool | None:
+def publish_card_file(store: Store, card: Card, path: str | Path) -> bool | None:
     """Put a card's image at ``path`` in the site: linked from the cache, or copied where the
     file system cannot link; left alone when it is already there.
 
@@ -389,6 +389,6 @@ def publish_card_file(store: Store, card: Card, path: Path) -> bool | None:
         build, and the next lookup sees a miss and renders it again.
     """
     try:
-        return place_file(store.files.path(card.file_name), path)
+        return place_file(store.files.location(card.file_name), path)
     except FileNotFoundError:
         return None

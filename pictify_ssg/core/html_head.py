@@ -77,9 +77,42 @@ def _line_span(html: str, start: int, end: int) -> tuple[int, int]:
     return line_start, min(line_end + 1, len(html))
 
 
-def _render_block(tags: Sequence[MetaTag]) -> str:
+def render_tag_block(tags: Sequence[MetaTag]) -> str:
+    """The marked block of ``tags`` as :func:`inject_meta_tags` writes it.
+
+    Written into a page as it renders (see :mod:`~pictify_ssg.core.head_slot`), it spares
+    the edit afterwards when :func:`has_tag_block` finds it in place.
+    """
     lines = [BLOCK_START, *(tag.to_html() for tag in tags), BLOCK_END]
     return "\n".join(lines) + "\n"
+
+
+#: Raw-text elements: a block inside one would be text, not tags.
+_RAW_TEXT = ("script", "style", "noscript", "template", "textarea")
+
+
+def has_tag_block(html: str, tags: Sequence[MetaTag], block: str) -> bool:
+    """Whether ``html`` already holds ``block`` (of ``tags``) as :func:`inject_meta_tags` would
+    leave it, so the page needs no edit.
+
+    True only when the block is the one block of the page, ends its ``<head>``, stands
+    outside comments and raw-text elements, and the rest of the head names none of the
+    block's keys (a theme's own ``og:image`` must go, its ``og:title`` keeps ours out): the
+    cases where the edit would write the same page. Anything else says False, and the caller
+    edits. Only the head is read.
+    """
+    bounds = _head_bounds(html)
+    if bounds is None or not block:
+        return False
+    start, end = bounds
+    if end - start < len(block) or not html.startswith(block, end - len(block)):
+        return False
+    rest = html[start : end - len(block)].lower()
+    if BLOCK_START.lower() in rest or rest.rfind("<!--") > rest.rfind("-->"):
+        return False
+    if any(rest.rfind(f"<{name}") > rest.rfind(f"</{name}") for name in _RAW_TEXT):
+        return False
+    return not any(tag.key.lower() in rest for tag in tags)
 
 
 def inject_meta_tags(html: str, tags: Sequence[MetaTag]) -> str:
@@ -102,15 +135,16 @@ def inject_meta_tags(html: str, tags: Sequence[MetaTag]) -> str:
     bounds = _head_bounds(html)
     if bounds is None:
         # No head: our block (always written inside a head) cannot be there either.
-        return _insert_new_head(html, _render_block(tags)) if tags else html
+        return _insert_new_head(html, render_tag_block(tags)) if tags else html
     start, end = bounds
     head = html[start:end]
-    # 1. Drop our previous block, remembering where it was.
+    # 1. Drop our previous block (every one, should there be more), remembering where the
+    # first was.
     previous = _BLOCK.search(head)
     anchor: int | None = None
     if previous:
         anchor = previous.start()
-        head = head[: previous.start()] + head[previous.end() :]
+        head = head[: previous.start()] + _BLOCK.sub("", head[previous.end() :])
     if tags:
         head = _edit_head(head, tags, anchor)
     elif previous is None:
@@ -151,7 +185,7 @@ def _edit_head(head: str, tags: Sequence[MetaTag], anchor: int | None) -> str:
             present.add(key)
 
     wanted = [t for t in tags if _is_replaced(t.key.lower()) or t.key.lower() not in present]
-    block = _render_block(wanted)
+    block = render_tag_block(wanted)
 
     # 3. Keep what lies between the removed tags, adjusting the anchor as text goes.
     parts: list[str] = []

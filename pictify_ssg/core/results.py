@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from typing import Literal
+
+from pictify_ssg.core.text import drop_controls
 
 Origin = Literal["cached", "rendered", "explicit", "fallback", "previous"]
 
@@ -24,10 +27,6 @@ class MetaTag:
 
     def to_html(self) -> str:
         """The tag as HTML, with the content escaped for a double-quoted attribute."""
-        from html import escape
-
-        from pictify_ssg.core.text import drop_controls
-
         content = escape(drop_controls(self.content))
         return f'<meta {self.attr}="{escape(self.key)}" content="{content}">'
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import itertools
 import os
 import re
 from collections.abc import Mapping
@@ -83,10 +85,12 @@ class Settings(BaseModel):
     Build it with :meth:`from_mapping` to get friendly error messages.
     """
 
+    # Field docstrings are read on demand by field_descriptions(), not by pydantic's
+    # use_attribute_docstrings: that parses this module's source on every import, a cost
+    # every build would pay for text only documentation needs.
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
         validate_default=True,
     )
 
@@ -472,6 +476,25 @@ def _describe(error: ErrorDetails) -> str:
     return f"option '{where}': {message} (got {shown})"
 
 
+@functools.lru_cache(maxsize=1)
 def field_descriptions() -> dict[str, str]:
-    """Option name -> its documentation, for adapters generating docs and option lists."""
-    return {name: info.description or "" for name, info in Settings.model_fields.items()}
+    """Option name -> its documentation (the docstring under the field), for adapters
+    generating docs and option lists."""
+    import ast  # only documentation needs the parser
+    import inspect
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.ClassDef) and node.name == Settings.__name__):
+            continue
+        for field, text in itertools.pairwise(node.body):
+            if (
+                isinstance(field, ast.AnnAssign)
+                and isinstance(field.target, ast.Name)
+                and isinstance(text, ast.Expr)
+                and isinstance(text.value, ast.Constant)
+                and isinstance(text.value.value, str)
+            ):
+                found[field.target.id] = inspect.cleandoc(text.value.value)
+    return {name: found.get(name, "") for name in Settings.model_fields}

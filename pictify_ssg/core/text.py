@@ -86,6 +86,8 @@ def strip_html(text: str, *, keep_code: bool = False) -> str:
             not vanish into an empty title. Descriptions may be HTML summaries with real
             scripts in them, and those are dropped.
     """
+    if "<" not in text and "&" not in text:
+        return text  # no markup and no entity: nothing below would change it (the usual case)
     text = _COMMENT.sub(" ", text)
     if keep_code:
         text = _TAG.sub(_drop_code_tag, text)
@@ -138,7 +140,8 @@ def clean_text(value: object, limit: int = 0, *, keep_code: bool = False) -> str
     if value is None:
         return ""
     text = fold_whitespace(strip_html(str(value), keep_code=keep_code))
-    text = _ATTR_LIST.sub("", text)
+    if text.endswith("}"):  # an attribute list can only stand at the very end
+        text = _ATTR_LIST.sub("", text)
     return shorten(text, limit)
 
 

@@ -98,6 +98,29 @@ def test_each_theme_gets_the_tags_once(tmp_path: Path, shared_cache: Path, theme
     assert_tags_once(result)
 
 
+@pytest.mark.parametrize("theme", ["mkdocs", "readthedocs", "material"])
+def test_pages_get_their_tags_as_they_render_never_copied_again(
+    tmp_path: Path, shared_cache: Path, theme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pictify_mkdocs.plugin as plugin
+    from pictify_ssg.core import MetaTag, inject_meta_tags
+
+    edits: list[str] = []
+
+    def counting_edit(html: str, tags: tuple[MetaTag, ...]) -> str:
+        edits.append(html)
+        return inject_meta_tags(html, tags)
+
+    monkeypatch.setattr(plugin, "inject_meta_tags", counting_edit)
+    result = build_mkdocs(make_site(tmp_path, shared_cache, theme=theme), strict=True)
+    assert_tags_once(result)
+    assert edits == []  # every page's tags were written by the theme's own render
+    assert result.report is not None
+    for src, card in result.report.cards.items():
+        html = page_file(result.site_dir, src).read_text("utf-8")
+        assert inject_meta_tags(html, card.tags) == html  # exactly what the edit would write
+
+
 @pytest.mark.parametrize("theme", ["mkdocs", "material"])
 def test_theme_image_tags_are_replaced_not_duplicated(
     tmp_path: Path, shared_cache: Path, theme: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,10 +91,17 @@ class BuildContext:
         """Which build of the site this is (a language, a version), or ``""``."""
         return self.site.variant or ""
 
-    @property
+    # Cached: the phases ask for these once per card (a frozen dataclass keeps a
+    # cached_property in its instance dictionary, never through __setattr__).
+    @functools.cached_property
     def out_dir(self) -> Path:
         """The folder card files are published into."""
         return self.site.output_dir / self.settings.output_dir
+
+    @functools.cached_property
+    def site_key(self) -> str:
+        """The site's part of its cache keys (see :func:`cache_keys.site_id`)."""
+        return cache_keys.site_id(self.site.name, self.site_url)
 
     @property
     def hosts_files(self) -> bool:
@@ -106,8 +114,7 @@ class BuildContext:
 
     def page_record_key(self, page: PageRecord) -> str:
         """The cache key of the card ``page`` had last."""
-        site = cache_keys.site_id(self.site.name, self.site_url)
-        return cache_keys.page(site, self.variant, page.key)
+        return cache_keys.page(self.site_key, self.variant, page.key)
 
     def alt_text(self, title: str) -> str:
         """The image's alt text: the page title and the site's name."""

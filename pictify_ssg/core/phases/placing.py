@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pictify_ssg.core.cards import Card, publish_card_file
 from pictify_ssg.core.phases.context import BuildContext
 from pictify_ssg.core.records import PageRecord
@@ -32,7 +34,7 @@ class CardPlacer:
         name = card_file_name(card.fingerprint, card.format)
         if name not in self.written:
             # Streamed from the store one card at a time (never all cards in memory at once).
-            if publish_card_file(ctx.store, card, ctx.out_dir / name) is None:
+            if publish_card_file(ctx.store, card, os.path.join(ctx.out_dir, name)) is None:
                 return None
             self.written.add(name)
             if card.size:
