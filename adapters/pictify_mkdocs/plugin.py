@@ -41,7 +41,7 @@ from pictify_ssg.core import Settings, SettingsError
 # Per-page work, imported once here rather than in each call: these are small modules of
 # the core (text and tags), not the pipeline.
 from pictify_ssg.core.head_slot import HeadSlot
-from pictify_ssg.core.html_head import has_tag_block, inject_meta_tags, render_tag_block
+from pictify_ssg.core.html_head import has_tag_block, inject_meta_tags
 
 if TYPE_CHECKING:
     # Annotations only. `mkdocs.livereload` is the dev server, which `mkdocs build` never
@@ -300,10 +300,9 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         if self._head_slot is None:
             return context
         card = self._card(page)
-        block = None
-        if card is not None and card.tags:
-            block = self._blocks[page.file.src_uri] = render_tag_block(card.tags)
-        self._head_slot.arm(block)
+        block = self._head_slot.arm(card.tags if card is not None else ())
+        if block is not None:
+            self._blocks[page.file.src_uri] = block
         return context
 
     on_page_context = CombinedEvent(_give_card, _arm_head_slot)
@@ -317,8 +316,13 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         card = self._card(page)
         if card is None:
             return output
-        # Written as the page rendered (see on_env): checked, never copied again.
-        if block is not None and has_tag_block(output, card.tags, block):
+        # Written as the page rendered (see on_env), and checked then or here: never copied.
+        slot = self._head_slot
+        if (
+            block is not None
+            and slot is not None
+            and (slot.wrote(output) or has_tag_block(output, card.tags, block))
+        ):
             return output
         return inject_meta_tags(output, card.tags)
 

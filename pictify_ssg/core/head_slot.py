@@ -8,7 +8,7 @@ render it is armed for, puts the tag block in front of the first ``</head>`` as 
 page string is then built once, with the tags in it.
 
 It is an optimisation, never the only way: :func:`~pictify_ssg.core.html_head.has_tag_block`
-checks the written page, and a page it does not vouch for (the theme writes its own image
+checks the page's head, and a page it does not vouch for (the theme writes its own image
 tags, another plugin moved things, the template has no ``</head>``) gets the usual edit of
 :func:`~pictify_ssg.core.html_head.inject_meta_tags`.
 """
@@ -16,9 +16,12 @@ tags, another plugin moved things, the template has no ``</head>``) gets the usu
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from typing import Protocol
+
+from pictify_ssg.core.html_head import has_tag_block, opens_head, render_tag_block
+from pictify_ssg.core.results import MetaTag
 
 _HEAD_CLOSE = re.compile(r"</head\s*>", re.IGNORECASE)
 
@@ -33,10 +36,13 @@ class _Joining(Protocol):
 class HeadSlot:
     """Arms a Jinja environment to write one page's tag block before ``</head>`` as it renders.
 
-    Call :meth:`arm` with the page's block right before the page's template renders (MkDocs:
+    Call :meth:`arm` with the page's tags right before the page's template renders (MkDocs:
     the last ``on_page_context`` hook). The first join after that is the page's own render
     (``Template.render`` joins the whole page in one call); joins nested inside it, for
     ``{% set %}`` blocks, macros and ``super()``, pass through untouched.
+
+    The head is checked as it is joined, while its text is at hand (see :meth:`wrote`): on a
+    long page, reading the head again afterwards costs more than the check itself.
 
     Args:
         environment: The Jinja environment the pages render with.
@@ -44,14 +50,31 @@ class HeadSlot:
 
     def __init__(self, environment: _Joining) -> None:
         self._join = environment.concat
+        self._tags: Sequence[MetaTag] = ()
         self._block: str | None = None
         self._rendering = False
+        self._vouched: str | None = None
         self.environment = environment
         environment.concat = self._concat
 
-    def arm(self, block: str | None) -> None:
-        """Write ``block`` into the next page render (``None``: write nothing into it)."""
-        self._block = block or None
+    def arm(self, tags: Sequence[MetaTag]) -> str | None:
+        """Write the block of ``tags`` into the next page render (no tags: write nothing).
+
+        Returns:
+            The block that will be written, or ``None``.
+        """
+        self._tags = tags
+        self._block = render_tag_block(tags) if tags else None
+        self._vouched = None
+        return self._block
+
+    def wrote(self, page: str) -> bool:
+        """Whether ``page`` is the very page the last armed render made, and its head holds
+        the block as :func:`~pictify_ssg.core.html_head.inject_meta_tags` would leave it
+        (:func:`~pictify_ssg.core.html_head.has_tag_block`). A page another plugin changed
+        since is another string, and says False. Asked once per render."""
+        vouched, self._vouched = self._vouched, None
+        return vouched is not None and page is vouched
 
     def _concat(self, chunks: Iterable[str]) -> str:
         block, self._block = self._block, None
@@ -59,15 +82,21 @@ class HeadSlot:
             return self._join(chunks)
         self._rendering = True
         try:
-            return _join_with_block(chunks, block, self._join)
+            page, head = _join_with_block(chunks, block, self._join)
         finally:
             self._rendering = False
+        # The page up to its first </head>: all that has_tag_block reads of the page, provided
+        # the head starts in it (else it would look for a <head> further on).
+        if head is not None and opens_head(head) and has_tag_block(head, self._tags, block):
+            self._vouched = page
+        return page
 
 
 def _join_with_block(
     chunks: Iterable[str], block: str, join: Callable[[Iterable[str]], str]
-) -> str:
-    """The chunks joined, with ``block`` in front of the first ``</head>``.
+) -> tuple[str, str | None]:
+    """The chunks joined, with ``block`` in front of the first ``</head>``; and the page up
+    to the end of that ``</head>`` (``None`` when there is none).
 
     Template text between two tags is one chunk, so a literal ``</head>`` is never split. Only
     the head's chunks pass through Python code here; the body's (thousands, on a page with a
@@ -80,6 +109,8 @@ def _join_with_block(
         if match is None:
             head.append(chunk)
             continue
-        head += (chunk[: match.start()], block, chunk[match.start() :])
-        break
-    return join(chain(head, rest))
+        head += (chunk[: match.start()], block, chunk[match.start() : match.end()])
+        prefix = join(head)
+        head[-1] = chunk[match.start() :]
+        return join(chain(head, rest)), prefix
+    return join(head), None

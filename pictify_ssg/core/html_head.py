@@ -91,6 +91,11 @@ def render_tag_block(tags: Sequence[MetaTag]) -> str:
 _RAW_TEXT = ("script", "style", "noscript", "template", "textarea")
 
 
+def opens_head(html: str) -> bool:
+    """Whether ``html`` holds a ``<head>`` start tag."""
+    return _HEAD_OPEN.search(html) is not None
+
+
 def has_tag_block(html: str, tags: Sequence[MetaTag], block: str) -> bool:
     """Whether ``html`` already holds ``block`` (of ``tags``) as :func:`inject_meta_tags` would
     leave it, so the page needs no edit.

@@ -99,12 +99,19 @@ def strip_html(text: str, *, keep_code: bool = False) -> str:
 
 def drop_controls(text: str) -> str:
     """``text`` without control characters other than tab, newline and carriage return."""
+    if text.isprintable():
+        return text  # control characters are never printable: nothing to drop
     return _CONTROL.sub("", text)
 
 
 def fold_whitespace(text: str) -> str:
     """Collapse every run of whitespace (including non-breaking spaces) into one space, and
     drop control characters."""
+    if text.isprintable() and "  " not in text:
+        # The usual case, without a regex: a printable string has no control characters, and
+        # the ASCII space is its only whitespace (tabs, newlines and Unicode spaces are not
+        # "printable"), each one alone.
+        return text.strip()
     return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
 
 

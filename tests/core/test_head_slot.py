@@ -56,13 +56,20 @@ def environment() -> Environment:
     return Environment(loader=DictLoader(TEMPLATES), autoescape=True)
 
 
-def render_armed(name: str, title: str = "T") -> tuple[str, str]:
-    """The template rendered through a slot armed with TAGS' block, and that block."""
+def render_armed(name: str, title: str = "T") -> tuple[str, str, bool]:
+    """The template rendered through a slot armed with TAGS, the block it wrote, and whether
+    the slot vouched for the page as it joined it."""
     env = environment()
     slot = HeadSlot(env)
-    block = render_tag_block(TAGS)
-    slot.arm(block)
-    return env.get_template(name).render(title=title), block
+    block = slot.arm(TAGS)
+    assert block == render_tag_block(TAGS)
+    page = env.get_template(name).render(title=title)
+    vouched = slot.wrote(page)
+    # The check made while joining never vouches for a page the full check would not.
+    if vouched:
+        assert has_tag_block(page, TAGS, block)
+    assert not slot.wrote(page)  # asked once per render
+    return page, block, vouched
 
 
 @pytest.mark.parametrize("name", sorted(TEMPLATES))
@@ -70,7 +77,7 @@ def test_the_checked_page_is_the_edited_page(name: str) -> None:
     plain = environment().get_template(name).render(title="T & <t>")
     expected = inject_meta_tags(plain, TAGS)
 
-    written, block = render_armed(name, "T & <t>")
+    written, block, _ = render_armed(name, "T & <t>")
 
     if has_tag_block(written, TAGS, block):
         assert written == expected
@@ -80,7 +87,8 @@ def test_the_checked_page_is_the_edited_page(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["plain", "uppercase", "spaced-close", "extends"])
 def test_ordinary_templates_need_no_edit(name: str) -> None:
-    written, block = render_armed(name)
+    written, block, vouched = render_armed(name)
+    assert vouched  # checked while joining, so the page is not read again
     assert has_tag_block(written, TAGS, block)
     assert written.count(block) == 1
 
@@ -89,7 +97,8 @@ def test_ordinary_templates_need_no_edit(name: str) -> None:
     "name", ["theme-image", "theme-title", "close-in-comment", "close-in-script", "no-head"]
 )
 def test_pages_the_edit_must_fix_are_not_vouched_for(name: str) -> None:
-    written, block = render_armed(name)
+    written, block, vouched = render_armed(name)
+    assert not vouched
     assert not has_tag_block(written, TAGS, block)
 
 
@@ -99,15 +108,18 @@ def test_only_the_armed_render_gets_the_block() -> None:
     block = render_tag_block(TAGS)
     template = env.get_template("plain")
     assert block not in template.render(title="before")
-    slot.arm(block)
-    assert template.render(title="armed").count(block) == 1
-    assert block not in template.render(title="after")
-    slot.arm(None)
+    slot.arm(TAGS)
+    armed = template.render(title="armed")
+    assert armed.count(block) == 1
+    after = template.render(title="after")
+    assert block not in after
+    assert not slot.wrote(after)
+    assert slot.arm(()) is None
     assert block not in template.render(title="disarmed")
 
 
 def test_nested_joins_pass_through_and_the_block_lands_once() -> None:
-    written, block = render_armed("set-block-with-close")
+    written, block, _ = render_armed("set-block-with-close")
     # The {% set %} block holding "</head>" was joined inside the page's render: untouched.
     assert written.count(block) == 1
     assert written.index(block) < written.index("</head><body>")
@@ -116,16 +128,17 @@ def test_nested_joins_pass_through_and_the_block_lands_once() -> None:
 def test_a_failed_render_leaves_the_slot_usable() -> None:
     env = Environment(loader=DictLoader({"bad": "<head></head>{{ 1 // 0 }}", **TEMPLATES}))
     slot = HeadSlot(env)
-    block = render_tag_block(TAGS)
-    slot.arm(block)
+    block = slot.arm(TAGS)
     with pytest.raises(ZeroDivisionError):
         env.get_template("bad").render()
-    slot.arm(block)
-    assert env.get_template("plain").render(title="T").count(block) == 1
+    slot.arm(TAGS)
+    page = env.get_template("plain").render(title="T")
+    assert page.count(block or "-") == 1
+    assert slot.wrote(page)
 
 
 def test_a_changed_block_is_not_vouched_for() -> None:
-    written, _ = render_armed("plain")
+    written, _, _ = render_armed("plain")
     other = (*TAGS[:-1], MetaTag("property", "og:title", "Other title"))
     assert not has_tag_block(written, other, render_tag_block(other))
     assert inject_meta_tags(written, other) == inject_meta_tags(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from pictify_ssg.core import text
 from pictify_ssg.core.text import (
     ELLIPSIS,
     clean_text,
@@ -91,3 +94,16 @@ def test_code_listings_leave_the_summary() -> None:
         "<p>After.</p><PRE class='x'>y</PRE>"
     )
     assert clean_text(drop_code_listings(summary)) == "Intro. After."
+
+
+def test_fast_paths_match_the_regular_expressions() -> None:
+    """fold_whitespace and drop_controls skip their regular expressions for printable text;
+    on every mix of spaces, controls and Unicode separators they must agree with them."""
+    pieces = [" ", "  ", "\t", "\n", "\r", "\xa0", "\u2003", "\u2028", "\x00", "\x1f", "\x7f"]
+    pieces += ["\x85", "\x9f", "\u200b", "a", "é", "日", "🚀", "<b>", "&amp;"]
+    rnd = random.Random(7)
+    for _ in range(20000):
+        sample = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        without = text._CONTROL.sub("", sample)
+        assert text.drop_controls(sample) == without, repr(sample)
+        assert text.fold_whitespace(sample) == text._SPACE.sub(" ", without).strip(), repr(sample)
