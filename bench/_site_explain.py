@@ -83,8 +83,10 @@ def explain(rows: Sequence[Scenario]) -> None:
     raw = stats.stats  # type: ignore[attr-defined]
     for (filename, _line, name), (_cc, _nc, _tt, cumulative, _callers) in raw.items():
         total = max(total, cumulative)
+        # on_page_context is two handlers (a CombinedEvent): the card into page.meta, and
+        # the head slot armed for the render.
         if filename.endswith(os.path.join("pictify_mkdocs", "plugin.py")) and name.startswith(
-            ("on_", "load_config")
+            ("on_", "load_config", "_give_card", "_arm_head_slot")
         ):
             hooks[name] = hooks.get(name, 0.0) + cumulative
     print(f"  plugin hooks (cProfile, one warm build of {total:.2f} s in-process, profiled):")
