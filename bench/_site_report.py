@@ -291,6 +291,16 @@ def _scale_target(run: Run) -> Target:
     )
 
 
+def _full_path(run: Run) -> str:
+    """The warm rows that could not replay the last build (no snapshot), for reference."""
+    if "warm-full" not in run.by_key or "m-warm-full" not in run.by_key:
+        return ""
+    return (
+        f"; without the last build's snapshot (full path): {run.ratio('warm-full'):.3f}x "
+        f"(mkdocs), {run.ratio('m-warm-full'):.3f}x (material)"
+    )
+
+
 def verdict(run: Run) -> list[Target]:
     """Every target, measured."""
     targets = [_bytes_target(design) for design in run.designs]
@@ -302,7 +312,8 @@ def verdict(run: Run) -> list[Target]:
             _mark(warm <= WARM_TARGET and m_warm <= WARM_TARGET),
             f"{warm:.3f}x (mkdocs), {m_warm:.3f}x (material); CPU {run.ratio('warm', 'cpu_s'):.3f}x"
             f", {run.ratio('m-warm', 'cpu_s'):.3f}x; fastest over fastest "
-            f"{run.best_ratio('warm'):.3f}x, {run.best_ratio('m-warm'):.3f}x{_at(run)}",
+            f"{run.best_ratio('warm'):.3f}x, {run.best_ratio('m-warm'):.3f}x{_at(run)}"
+            + _full_path(run),
         )
     )
     change = run.ratio("change")

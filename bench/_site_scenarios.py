@@ -105,6 +105,20 @@ def pictify_rows(site: Site, theme: str, prefix: str, suffix: str = "") -> list[
     ]  # fmt: skip
 
 
+def _no_snapshot(config: Path) -> Callable[[int], None]:
+    return lambda _round: _remove(pictify_cache(config) / "snapshots")
+
+
+def full_warm_row(rows: list[Scenario], theme: str, prefix: str) -> Scenario:
+    """A warm build that cannot replay the last one (its snapshot removed first): what a build
+    costs whose pages changed in ways no card shows, or the first build of a day."""
+    warm = rows[2]
+    return Scenario(
+        f"{prefix}warm-full", f"pictify warm, full path ({theme})", warm.config, warm.group,
+        warm.pages, "warm", prepare=_no_snapshot(warm.config), expect_rendered=0,
+    )  # fmt: skip
+
+
 def main_rows(site: Site) -> list[Scenario]:
     """Both themes at the main size, plus the one-changed-page build (mkdocs theme)."""
     rows = pictify_rows(site, "mkdocs", "")
@@ -117,7 +131,11 @@ def main_rows(site: Site) -> list[Scenario]:
         set_title(site, f"{site.changed_title} (revision {round_number + 1})")
 
     change.prepare = retitle
-    return [*rows, change, *pictify_rows(site, "material", "m-")]
+    material = pictify_rows(site, "material", "m-")
+    return [
+        *rows, full_warm_row(rows, "mkdocs", ""), change,
+        *material, full_warm_row(material, "material", "m-"),
+    ]  # fmt: skip
 
 
 def competitor_rows(site: Site, competitor: Competitor) -> list[Scenario]:

@@ -36,7 +36,7 @@ from pictify_mkdocs.config import PictifyConfig
 from pictify_mkdocs.logs import forward_core_logs
 from pictify_mkdocs.pages import page_record
 from pictify_mkdocs.site import config_dir, is_inside, material_social_enabled, site_info
-from pictify_ssg.core import Settings, SettingsError
+from pictify_ssg.core import Settings, SettingsError, warm_replay
 
 # Per-page work, imported once here rather than in each call: these are small modules of
 # the core (text and tags), not the pipeline.
@@ -86,6 +86,7 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         self._cards: CardBuild | None = None
         # Where each page's HTML went, for writing its tags again when its card failed.
         self._written: dict[str, str] = {}
+        self._sources: list[Path] = []  # the site's page files, as on_files listed them
         # Writes each page's tags as its template renders; the blocks it wrote, by page.
         self._head_slot: HeadSlot | None = None
         self._blocks: dict[str, str] = {}
@@ -189,6 +190,11 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         from pictify_ssg.core import BuildError
 
         sources = [Path(f.abs_src_path) for f in files.documentation_pages() if f.abs_src_path]
+        self._sources = sources
+        if not self._serving and warm_replay.sources_unchanged(
+            self._settings, self._site, config_dir(config), sources
+        ):
+            return files  # as the last build left them: nothing new to render, start nothing
         try:
             # Forwarded: opening the cache may warn (a damaged cache replaced).
             with forward_core_logs(log):
@@ -242,9 +248,20 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         # what makes them visible and counted by --strict, once each. It stays open until the
         # cards rendering in the background are done (on_post_build).
         self._logs.enter_context(forward_core_logs(log))
+        self._head_slot = HeadSlot(env)
+        if not self._serving:
+            # Inputs exactly as the last build's: its outcome again, without the pipeline.
+            replayed = warm_replay.replay(self._settings, self._site, pages, config_dir(config))
+            if replayed is not None:
+                self._report = replayed
+                self._logs.close()
+                return env
         try:
             pipeline = self._open_pipeline(self._settings, config)
-            self._cards = pipeline.start(pages, self._site, last=not self._serving)
+            pipeline.remember_sources(self._sources)
+            self._cards = pipeline.start(
+                pages, self._site, last=not self._serving, snapshot=not self._serving
+            )
         except BuildError as error:
             self._logs.close()
             raise PluginError(str(error)) from None
@@ -254,7 +271,6 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         self._report = self._cards.report
         if not self._cards.pending:
             self._logs.close()
-        self._head_slot = HeadSlot(env)
         if self._settings.gallery:
             log.info("card gallery: %s", self._gallery_location(config))
         return env

@@ -66,3 +66,7 @@ def service_caps(service: str) -> str:
 def sources(site: str, variant: str) -> str:
     """The sizes and times of a site's source files at its last build (see `source_changes`)."""
     return f"sources:{site}:{variant}"
+
+
+#: The folder, inside the cache folder, of the builds' snapshots (see `warm_replay`).
+SNAPSHOTS_FOLDER = "snapshots"

@@ -21,6 +21,7 @@ from pictify_ssg.core.records import PageRecord, SiteInfo
 from pictify_ssg.core.results import CardResult
 from pictify_ssg.core.settings import Settings, resolve_path
 from pictify_ssg.core.site_checks import site_warnings
+from pictify_ssg.core.site_files import FileState, file_state
 from pictify_ssg.core.store import Store
 
 log = logging.getLogger("pictify_ssg")
@@ -53,6 +54,7 @@ class Pipeline:
         self._closed = False
         self._running: CardBuild | None = None
         self._warming: Running[None] | None = None
+        self._sources: dict[str, FileState] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -114,6 +116,8 @@ class Pipeline:
         settings = self.settings
         if not settings.enabled:
             return False
+        sources = list(sources)
+        self.remember_sources(sources)
         with self._lock:
             if self._closed:
                 return False
@@ -136,6 +140,11 @@ class Pipeline:
                 self._loop = LoopThread()
             self._warming = self._loop.submit(self._warm_up(opener, renders))
             return True
+
+    def remember_sources(self, sources: Iterable[Path]) -> None:
+        """Note the site's page files as they are now, for the snapshot the next build may
+        replay (see `warm_replay`); :meth:`prepare` does it too."""
+        self._sources = {str(path): file_state(path) for path in sources}
 
     @staticmethod
     async def _warm_up(opener: ServiceOpener, renders: int | None) -> None:
@@ -167,6 +176,7 @@ class Pipeline:
         *,
         background: bool = True,
         last: bool = False,
+        snapshot: bool = False,
     ) -> CardBuild:
         """Begin one site build; cards that need rendering render in the background.
 
@@ -185,6 +195,9 @@ class Pipeline:
             last: No build follows on this pipeline (``mkdocs build``, not ``serve``): the
                 local renderer is stopped as soon as this build's cards are done, while the
                 site generator still writes pages, rather than by :meth:`close`.
+            snapshot: Leave this build's outcome for
+                :func:`~pictify_ssg.core.warm_replay.replay` (when it can be replayed), for a
+                site generator that tries a replay before starting a build.
 
         Raises:
             BuildError: As :meth:`build`; with ``background``, errors of the rendering part
@@ -223,6 +236,9 @@ class Pipeline:
                     warn=self._warn,
                 )
             )
+            run.sources = self._sources
+            run.snapshot = snapshot
+            run.notes = notes
             if self._loop is None:
                 self._loop = LoopThread()
             with _store_errors(store):

@@ -18,9 +18,11 @@ device named by mistake fails with a message instead of hanging or filling memor
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,7 +98,9 @@ class SiteFolders:
             raise RefusedFileError(f"{where} must be a path to a file in the site, not a URL")
         # No "~" expansion and no environment variables: a page's path is taken literally.
         named = Path(value)
-        real = Path(os.path.realpath(named if named.is_absolute() else self.base / named))
+        asked = named if named.is_absolute() else self.base / named
+        note_file(asked)  # where the link points is part of the design too
+        real = Path(os.path.realpath(asked))
         root = next((r for r in self.roots if real == r or r in real.parents), None)
         if root is None:
             raise RefusedFileError(
@@ -154,6 +158,7 @@ def read_file(
     Raises:
         PageError: The file cannot be read, is not an ordinary file, or is too large.
     """
+    note_file(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     if page_named:
         flags |= getattr(os, "O_NOFOLLOW", 0)
@@ -182,3 +187,44 @@ def read_file(
             "a card template should be a small HTML file"
         )
     return data
+
+
+#: A file's state as a build saw it: size, modification time and inode (a retargeted link or a
+#: replaced file changes the inode), or ``None`` for a file that was not there.
+FileState = tuple[int, int, int] | None
+
+_looked_at: ContextVar[dict[str, FileState] | None] = ContextVar("pictify_looked_at", default=None)
+
+
+def file_state(path: str | os.PathLike[str]) -> FileState:
+    """What ``os.stat`` says of ``path`` now (following links), as a :data:`FileState`."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def note_file(path: str | os.PathLike[str]) -> None:
+    """Note a file the build read or looked for, when :func:`noting_files` is on.
+
+    Every file a card's design comes from passes here (templates, layouts, inlined pictures
+    and fonts, and the places looked at for them), so a build can tell later whether any of
+    them changed without loading the designs again.
+    """
+    seen = _looked_at.get()
+    if seen is not None:
+        name = os.fspath(path)
+        if name not in seen:
+            seen[name] = file_state(name)
+
+
+@contextlib.contextmanager
+def noting_files() -> Iterator[dict[str, FileState]]:
+    """Note, into the dictionary given, every file :func:`note_file` hears of meanwhile."""
+    seen: dict[str, FileState] = {}
+    token = _looked_at.set(seen)
+    try:
+        yield seen
+    finally:
+        _looked_at.reset(token)

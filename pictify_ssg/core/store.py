@@ -29,6 +29,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import stat
 import sys
@@ -40,6 +41,7 @@ from typing import Any, BinaryIO, NamedTuple, TypeAlias
 
 import diskcache
 
+from pictify_ssg.core import cache_keys
 from pictify_ssg.core.card_files import CardFiles
 from pictify_ssg.core.errors import StoreError, UnsafeCacheRowError
 
@@ -466,6 +468,7 @@ class Store:
         """Forget every entry and delete every card file; returns how many entries went."""
         removed: int = self._cache.clear(retry=True)
         self.files.remove_all()
+        shutil.rmtree(self.directory / cache_keys.SNAPSHOTS_FOLDER, ignore_errors=True)
         return removed
 
     def close(self) -> None:

@@ -29,7 +29,7 @@ from urllib.parse import unquote
 from pictify_ssg.core.card_templates import TemplateVersion
 from pictify_ssg.core.errors import PageError
 from pictify_ssg.core.fingerprint import sha256_bytes
-from pictify_ssg.core.site_files import SiteFolders, read_file
+from pictify_ssg.core.site_files import SiteFolders, note_file, read_file
 
 #: Largest file inlined: the hosted API refuses template HTML over 500 KB, and base64 adds a
 #: third. Logos and backgrounds for a 1200x630 card fit well below this.
@@ -117,6 +117,7 @@ class AssetContext:
         roots = self.roots()
         outside = False
         for candidate in candidates:
+            note_file(candidate)  # a file appearing here later would be inlined instead
             real = Path(os.path.realpath(candidate))
             root = next((r for r in roots if real == r or r in real.parents), None)
             if root is None:

@@ -27,7 +27,7 @@ from pictify_ssg.core.layouts import (
 )
 from pictify_ssg.core.records import SiteInfo
 from pictify_ssg.core.settings import Settings
-from pictify_ssg.core.site_files import SiteFolders
+from pictify_ssg.core.site_files import SiteFolders, note_file
 from pictify_ssg.core.template_assets import AssetContext, with_assets
 from pictify_ssg.core.template_refs import TemplateRef
 
@@ -118,6 +118,7 @@ def load_layout(
         path = layout_path(name)
     except UnknownLayoutError as exc:
         raise PageError(f"{what}: {exc}") from None
+    note_file(path)
     html = apply_options(path.read_text(encoding="utf-8"), options)
     version = TemplateVersion(
         key=f"layout:{name}",

@@ -195,3 +195,17 @@ def test_a_database_that_cannot_be_opened_is_not_taken_for_damage(tmp_path: Path
         Store(folder)
     assert (folder / "cache.db").is_dir()
     assert not list(folder.glob("cache.db.damaged-*"))
+
+
+def test_the_replay_looks_for_the_database_the_store_writes(tmp_path: Path) -> None:
+    """warm_replay checks the cache's database by name without loading diskcache."""
+    import diskcache
+
+    from pictify_ssg.core import warm_replay
+
+    assert warm_replay.DATABASE_FILE == diskcache.core.DBNAME
+    with Store(tmp_path / "cache"):
+        pass
+    assert warm_replay._database_looks_whole(tmp_path / "cache")
+    (tmp_path / "cache" / warm_replay.DATABASE_FILE).write_bytes(b"garbage" * 100)
+    assert not warm_replay._database_looks_whole(tmp_path / "cache")
