@@ -99,7 +99,6 @@ class SiteFolders:
         # No "~" expansion and no environment variables: a page's path is taken literally.
         named = Path(value)
         asked = named if named.is_absolute() else self.base / named
-        note_file(asked)  # where the link points is part of the design too
         real = Path(os.path.realpath(asked))
         root = next((r for r in self.roots if real == r or r in real.parents), None)
         if root is None:
@@ -120,6 +119,9 @@ class SiteFolders:
                 f"{where} names {value!r}, which is not a template file; name a file ending "
                 f"in {', '.join(TEMPLATE_SUFFIXES)}"
             )
+        # Only now, inside the site and past every refusal: where the link points is part of
+        # the design too (a page learns nothing here about files outside the site).
+        note_file(asked)
         try:
             info = os.stat(real)
         except OSError:

@@ -117,7 +117,6 @@ class AssetContext:
         roots = self.roots()
         outside = False
         for candidate in candidates:
-            note_file(candidate)  # a file appearing here later would be inlined instead
             real = Path(os.path.realpath(candidate))
             root = next((r for r in roots if real == r or r in real.parents), None)
             if root is None:
@@ -125,6 +124,9 @@ class AssetContext:
                 continue
             if self.page_named and any(p.startswith(".") for p in real.relative_to(root).parts):
                 raise PageError("the file is hidden; pages cannot use hidden files")
+            # Inside the site only (outside, existence is none of a page's business): a file
+            # appearing here later would be inlined instead.
+            note_file(candidate)
             if real.is_file():
                 return real
         looked = ", ".join(str(b) for b in self.bases()) if not Path(name).is_absolute() else ""

@@ -7,6 +7,7 @@ file in the cache, time) must send the build down the full path again.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -302,3 +303,30 @@ def test_clearing_the_cache_removes_the_snapshots(tmp_path: Path) -> None:
     with Store(cache) as store:
         store.clear()
     assert not (cache / "snapshots").exists()
+
+
+def test_files_outside_the_site_are_never_noted(tmp_path: Path) -> None:
+    """A page's own template that points at files outside the site (a hostile page): the
+    snapshot notes nothing about them, not even whether they exist."""
+    cache = tmp_path / "own-cache"
+    site_root = tmp_path / "site"
+    config = make_site(site_root, cache)
+    outside = tmp_path / "outside.png"
+    write_picture(outside, "red")
+    (site_root / "hostile.html").write_text(
+        TEMPLATE.replace("logo.png", "../../outside.png").replace(
+            "<h1>", '<img src="/etc/hostname"><img src="../../../../../etc/passwd"><h1>'
+        ),
+        encoding="utf-8",
+    )
+    (site_root / "docs" / "hostile.md").write_text(
+        "---\npictify:\n  template_file: hostile.html\n---\n# Hostile\n", encoding="utf-8"
+    )
+    result = build_mkdocs(config)
+    assert result.report is not None
+    assert "hostile.md" in result.report.cards  # rendered without the outside pictures
+    [snapshot] = (cache / "snapshots").glob("*.snapshot")
+    noted = json.loads(snapshot.read_text("utf-8"))["looked_at"]
+    assert noted, "the designs' own files are noted"
+    for name in noted:
+        assert Path(name).resolve().is_relative_to(site_root.resolve()), name
