@@ -190,10 +190,11 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
         from pictify_ssg.core import BuildError
 
         sources = [Path(f.abs_src_path) for f in files.documentation_pages() if f.abs_src_path]
-        self._sources = sources
+        self._sources = []  # noted by prepare() below; else for on_env, should it need them
         if not self._serving and warm_replay.sources_unchanged(
             self._settings, self._site, config_dir(config), sources
         ):
+            self._sources = sources
             return files  # as the last build left them: nothing new to render, start nothing
         try:
             # Forwarded: opening the cache may warn (a damaged cache replaced).
@@ -258,7 +259,8 @@ class PictifyPlugin(BasePlugin[PictifyConfig]):  # type: ignore[no-untyped-call]
                 return env
         try:
             pipeline = self._open_pipeline(self._settings, config)
-            pipeline.remember_sources(self._sources)
+            if self._sources:  # prepare() was skipped: the snapshot still needs them
+                pipeline.remember_sources(self._sources)
             self._cards = pipeline.start(
                 pages, self._site, last=not self._serving, snapshot=not self._serving
             )
