@@ -29,7 +29,8 @@ What it measures, against the targets of issue 9 (the verdict prints PASS/MISS p
 * **Cache size**: the pictify cache folder on disk against the card files of the built site.
 
 Every timed row is built ``--repeat`` times, interleaved round by round, so the noise of a
-shared machine lands on all rows alike; each config is built once, untimed, before the first
+shared machine lands on all rows alike; in each round a warm build and its plain build run
+back to back, in alternating order. Each config is built once, untimed, before the first
 round (for the 10 000-page warm row, that build fills its cache). Columns:
 
 * ``x base``: median over rounds of build time / plain build time of the same round (same
@@ -82,6 +83,7 @@ from bench._site_scenarios import (
     Scenario,
     competitor_rows,
     main_rows,
+    round_order,
     run_scenario,
     run_untimed,
     scale_rows,
@@ -272,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         designs, caches = measure_designs(site, optimize)
         for round_number in range(args.repeat):
             print(f"round {round_number + 1}/{args.repeat}", flush=True)
-            for row in rows:
+            for row in round_order(rows, round_number):
                 run_scenario(row, round_number)
         by_key = {row.key: row for row in rows}
         card_kb = {
