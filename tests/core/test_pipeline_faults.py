@@ -299,7 +299,7 @@ def test_a_service_that_cannot_render_stops_after_a_few_cards(
 
 
 def test_interrupting_a_build_stops_it_and_logs_no_failures(
-    server: LocalServer,
+    server_factory: ServerFactory,
     settings_for: SettingsFactory,
     pages: PagesFactory,
     site: SiteInfo,
@@ -307,17 +307,35 @@ def test_interrupting_a_build_stops_it_and_logs_no_failures(
 ) -> None:
     import threading
 
-    from pictify_ssg.core import Pipeline
+    # Each request takes 0.1 s more, so 40 cards one at a time take 4 s at the very least,
+    # and the interrupt comes once two have rendered: while renders are under way on any
+    # machine, fast or loaded (a fixed timer could fire after a fast build had finished).
+    slow = server_factory(latency_ms=100)
+    settings = settings_for(slow, render_mode="direct", concurrency=1)
+    slow.stats.reset()
+    stop = threading.Event()
 
-    settings = settings_for(server, render_mode="direct", concurrency=1)
+    def interrupt_once_rendering() -> None:
+        while not stop.is_set():
+            if slow.stats.total_renders >= 2:
+                # Ctrl+C arrives in the waiting (main) thread as KeyboardInterrupt.
+                os.kill(os.getpid(), signal.SIGINT)
+                return
+            time.sleep(0.01)
+
     with Pipeline(settings) as pipeline:
-        # Ctrl+C arrives in the waiting thread as KeyboardInterrupt; simulate it with a timer
-        # that interrupts the main thread while the renders are under way.
-        timer = threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT))
-        timer.start()
-        with caplog.at_level(logging.INFO, logger="pictify_ssg"), pytest.raises(KeyboardInterrupt):
-            pipeline.build(pages(40, prefix="Interrupted"), site)
-        timer.cancel()
+        watcher = threading.Thread(target=interrupt_once_rendering, daemon=True)
+        watcher.start()
+        try:
+            with (
+                caplog.at_level(logging.INFO, logger="pictify_ssg"),
+                pytest.raises(KeyboardInterrupt),
+            ):
+                pipeline.build(pages(40, prefix="Interrupted"), site)
+        finally:
+            stop.set()
+            watcher.join()
+    assert slow.stats.total_renders < 40  # it stopped rendering, rather than finishing first
     # The cancelled build did not go on to log a summary or failures behind the caller.
     assert not [r for r in caplog.records if "pictify: " in r.getMessage()]
     # And the cache it leaves is usable.
