@@ -187,8 +187,20 @@ def place_file(source: str | Path, target: str | Path) -> bool:
     Raises:
         FileNotFoundError: When ``source`` is gone (pruned by a concurrent build).
     """
-    # The usual case (a warm build into a freshly cleaned site) is two system calls per card
+    # The usual case (a warm build into a freshly cleaned site) is one system call per card,
     # on plain strings; Path objects are made only on the rare ways below.
+    try:
+        os.link(source, target)
+        return True
+    except FileExistsError:
+        pass  # compared below, and replaced atomically unless it is the same
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError) or exc.errno not in _NO_LINK:
+            if not os.path.isdir(os.path.dirname(target)):
+                Path(target).parent.mkdir(parents=True, exist_ok=True)
+                return place_file(source, target)
+            raise
+        # No hard links on this file system: an identical copy may already be in place.
     info = os.stat(source)
     try:
         there = os.stat(target)
@@ -199,20 +211,6 @@ def place_file(source: str | Path, target: str | Path) -> bool:
             there.st_size == info.st_size and there.st_mtime_ns == info.st_mtime_ns
         ):
             return False
-    try:
-        os.link(source, target)  # the usual case: a freshly cleaned site folder
-        return True
-    except FileExistsError:
-        pass  # replaced below, atomically
-    except OSError as exc:
-        target = Path(target)
-        if isinstance(exc, FileNotFoundError) or exc.errno not in _NO_LINK:
-            if not target.parent.is_dir():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                return place_file(source, target)
-            raise
-        _copy(Path(source), target, info.st_mtime_ns)
-        return True
     source, target = Path(source), Path(target)
     tmp = target.with_name(f".pictify-{os.getpid()}-{target.name}")
     try:
