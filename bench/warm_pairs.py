@@ -39,12 +39,11 @@ if not __package__:  # run as `python bench/warm_pairs.py`: make the `bench.*` h
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._site_gen import generate_site, write_config
+from bench._site_report import WARM_TARGET
 from bench._site_run import Sample, run_build
 from bench._site_social import prepare_competitor, seed_fonts, social_cards
 
 BENCH = Path(__file__).resolve().parent
-#: The warm target of issue 9: a warm build at most this many times the plain build.
-WARM_TARGET = 1.02
 
 
 @dataclass

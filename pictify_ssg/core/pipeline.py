@@ -259,9 +259,7 @@ class Pipeline:
     def _open(self, config_dir: Path) -> tuple[BackendChoice, ServiceOpener, Store]:
         if self._choice is None:
             self._choice = choose_backend(self.settings)
-        cache_dir = self.settings.cache_dir.expanduser()
-        if not cache_dir.is_absolute():
-            cache_dir = (config_dir / cache_dir).resolve()
+        cache_dir = resolve_path(config_dir, self.settings.cache_dir)
         if self._store is None:
             try:
                 self._store = Store(cache_dir, max_age_days=self.settings.cache_max_age_days)

@@ -38,17 +38,15 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pictify_ssg.core.build_report import BuildReport
 from pictify_ssg.core.cache_keys import SNAPSHOTS_FOLDER
 from pictify_ssg.core.card_files import place_file
 from pictify_ssg.core.records import PageRecord, SiteInfo
 from pictify_ssg.core.results import CardResult, MetaTag
+from pictify_ssg.core.settings import Settings, resolve_path
 from pictify_ssg.core.site_files import FileState, file_state
-
-if TYPE_CHECKING:
-    from pictify_ssg.core.settings import Settings
 
 log = logging.getLogger("pictify_ssg")
 summary_log = logging.getLogger("pictify_ssg.summary")  # the summary line's own logger
@@ -88,8 +86,7 @@ def inputs_digest(
 
 def cache_folder(settings: Settings, config_dir: Path) -> Path:
     """The cache folder of these settings (as the pipeline resolves it)."""
-    folder = settings.cache_dir.expanduser()
-    return folder if folder.is_absolute() else (config_dir / folder).resolve()
+    return resolve_path(config_dir, settings.cache_dir)
 
 
 def snapshot_path(settings: Settings, site: SiteInfo, config_dir: Path) -> Path:
